@@ -1,0 +1,152 @@
+"""llmrelay: one OpenAI-format API over every major LLM provider.
+
+    import llmrelay
+    resp = llmrelay.completion(model="anthropic/claude-sonnet-4-5", messages=[{"role": "user", "content": "Hi"}])
+    print(resp.choices[0].message.content)
+
+The public names follow LiteLLM's, so ``import llmrelay as litellm`` runs typical LiteLLM code.
+Importing this package is cheap: everything below loads on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# --- module-level settings, read at call time (LiteLLM's names) -------------------------
+success_callback: list[Any] = []
+failure_callback: list[Any] = []
+callbacks: list[Any] = []
+drop_params: bool = False
+num_retries: int | None = None
+request_timeout: float | None = None
+api_key: str | None = None
+
+# public name -> module that defines it (relative to this package)
+_LAZY: dict[str, str] = {
+    "completion": "main",
+    "acompletion": "main",
+    "embedding": "main",
+    "aembedding": "main",
+    "image_generation": "main",
+    "aimage_generation": "main",
+    "text_completion": "main",
+    "atext_completion": "main",
+    "stream_chunk_builder": "stream_builder",
+    "CustomStreamWrapper": "streaming",
+    "CustomLogger": "hooks",
+    "completion_cost": "cost",
+    "cost_per_token": "cost",
+    "get_model_info": "cost",
+    "supports_function_calling": "cost",
+    "supports_parallel_function_calling": "cost",
+    "supports_vision": "cost",
+    "supports_response_schema": "cost",
+    "supports_reasoning": "cost",
+    "supports_prompt_caching": "cost",
+    "supports_tool_choice": "cost",
+    "supports_system_messages": "cost",
+    "supports_web_search": "cost",
+    "supports_pdf_input": "cost",
+    "supports_audio_input": "cost",
+    "supports_audio_output": "cost",
+    "token_counter": "tokens",
+    "ModelResponse": "types",
+    "ModelResponseStream": "types",
+    "Message": "types",
+    "Choices": "types",
+    "StreamingChoices": "types",
+    "Delta": "types",
+    "Usage": "types",
+    "EmbeddingResponse": "types",
+    "ImageResponse": "types",
+    "TextCompletionResponse": "types",
+    "LLMRelayError": "exceptions",
+}
+_EXCEPTIONS = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "AuthenticationError",
+    "BadGatewayError",
+    "BadRequestError",
+    "BudgetExceededError",
+    "ContentPolicyViolationError",
+    "ContextWindowExceededError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RejectedRequestError",
+    "ServiceUnavailableError",
+    "Timeout",
+    "UnprocessableEntityError",
+    "UnsupportedParamsError",
+)
+_LAZY.update(dict.fromkeys(_EXCEPTIONS, "exceptions"))
+
+__all__ = sorted(
+    [
+        *_LAZY,
+        "api_key",
+        "callbacks",
+        "drop_params",
+        "failure_callback",
+        "model_cost",
+        "num_retries",
+        "provider_list",
+        "register_model",
+        "request_timeout",
+        "success_callback",
+    ]
+)
+
+
+def register_model(model_cost: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Add or override model table rows: ``{"name": {"input_cost_per_token": ..., ...}}``."""
+    from .registry import register
+
+    return register(model_cost)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+    if name == "model_cost":
+        from .generated.registry import MODELS
+
+        return MODELS
+    if name == "provider_list":
+        from .registry import providers
+
+        return providers()
+    raise AttributeError(f"module 'llmrelay' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time these load lazily
+    from .hooks import CustomLogger
+    from .cost import completion_cost, cost_per_token, get_model_info
+    from .exceptions import (
+        APIConnectionError,
+        APIError,
+        AuthenticationError,
+        BadRequestError,
+        ContextWindowExceededError,
+        LLMRelayError,
+        NotFoundError,
+        RateLimitError,
+    )
+    from .main import acompletion, aembedding, completion, embedding
+    from .stream_builder import stream_chunk_builder
+    from .streaming import CustomStreamWrapper
+    from .tokens import token_counter
+    from .types import EmbeddingResponse, ImageResponse, ModelResponse, ModelResponseStream, Usage

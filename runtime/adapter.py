@@ -1,0 +1,237 @@
+"""The contract between the runtime and the generated adapters.
+
+A generated adapter (``generated/<provider>/adapter.py``) subclasses :class:`Adapter`, fills
+its class attributes from the provider's spec and compiles the spec's field mapping into the
+``*_request`` / ``parse_*`` methods. Everything here is provider-neutral: it reads only those
+class attributes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic_core import from_json, to_json
+
+from . import exceptions
+
+
+@dataclass(slots=True)
+class Call:
+    """Everything one SDK call needs, resolved and validated before any network I/O."""
+
+    provider: str
+    model: str  # the provider's own model name (no provider prefix)
+    capability: str  # chat | embeddings | images | text_completion
+    params: dict[str, Any]  # OpenAI-format parameters the caller set (None values removed)
+    api_base: str
+    api_key: str | None
+    stream: bool = False
+    include_usage: bool = False
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    extra_body: dict[str, Any] = field(default_factory=dict)
+    drop_params: bool = False
+    timeout: float | None = None
+    model_info: dict[str, Any] | None = None  # the model table row, with caller price overrides
+
+
+@dataclass(slots=True)
+class PreparedRequest:
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes | None
+
+
+def dumps(obj: Any) -> bytes:
+    return to_json(obj)
+
+
+def loads(data: bytes | str) -> Any:
+    return from_json(data)
+
+
+class Adapter:
+    """Base of every generated adapter. Class attributes come from the provider's spec."""
+
+    provider: ClassVar[str]
+    spec_path: ClassVar[str]
+    api_base: ClassVar[str | None] = None
+    api_base_env: ClassVar[tuple[str, ...]] = ()
+    api_base_required: ClassVar[bool] = False
+    api_key_env: ClassVar[tuple[str, ...]] = ()
+    api_key_required: ClassVar[bool] = True
+    auth_header: ClassVar[str | None] = "Authorization"
+    auth_prefix: ClassVar[str] = "Bearer "
+    auth_query: ClassVar[str | None] = None
+    static_headers: ClassVar[dict[str, str]] = {}
+    in_process: ClassVar[str | None] = None  # name of an in-process server (runtime/inprocess.py)
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+    stream_decoder: ClassVar[str] = "sse"
+    error_spec: ClassVar[dict[str, Any]] = {}
+    # OpenAI parameters the provider accepts, and provider-specific ones passed as they are.
+    supported_params: ClassVar[frozenset[str]] = frozenset()
+    passthrough_params: ClassVar[frozenset[str]] = frozenset()
+    finish_reasons: ClassVar[dict[str, str]] = {}
+    fix_chunk: Any = None  # generated when the spec lists stream chunk_transforms
+
+    # --- connection ---------------------------------------------------------------------
+
+    def resolve_api_base(self, api_base: str | None) -> str:
+        base = api_base or next((os.environ[n] for n in self.api_base_env if os.environ.get(n)), None)
+        base = base or self.api_base
+        if not base:
+            envs = " or ".join(self.api_base_env) or "api_base="
+            exceptions.raise_error(
+                "BadRequestError",
+                f"provider {self.provider!r} needs an api_base: pass api_base= or set {envs}",
+                llm_provider=self.provider,
+            )
+        return base.rstrip("/")  # type: ignore[union-attr]
+
+    def resolve_api_key(self, api_key: str | None, model: str | None = None) -> str | None:
+        key = api_key or next((os.environ[n] for n in self.api_key_env if os.environ.get(n)), None)
+        if key is None and self.api_key_required:
+            envs = " or ".join(self.api_key_env)
+            exceptions.raise_error(
+                "AuthenticationError",
+                f"missing API key for provider {self.provider!r}: pass api_key= or set {envs}",
+                llm_provider=self.provider,
+                model=model,
+                status_code=401,
+            )
+        return key
+
+    def headers(self, call: Call) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", **self.static_headers}
+        if call.api_key and self.auth_header:
+            headers[self.auth_header] = self.auth_prefix + call.api_key
+        if call.extra_headers:
+            headers.update(call.extra_headers)
+        return headers
+
+    def url(self, call: Call, path: str, query: dict[str, str] | None = None) -> str:
+        url = call.api_base + path.replace("{model}", call.model)
+        params = dict(query or {})
+        if self.auth_query and call.api_key:
+            params[self.auth_query] = call.api_key
+        if params:
+            from urllib.parse import urlencode
+
+            url += ("&" if "?" in url else "?") + urlencode(params)
+        return url
+
+    def finish_body(self, call: Call, body: dict[str, Any]) -> bytes:
+        if call.extra_body:
+            _deep_merge(body, call.extra_body)
+        return dumps(body)
+
+    # --- parameters -------------------------------------------------------------------------
+
+    def check_params(self, call: Call, openai_params: frozenset[str]) -> None:
+        """Refuse (or drop, with drop_params) OpenAI parameters this provider does not take."""
+        unsupported = [
+            k for k in call.params if k in openai_params and k not in self.supported_params
+        ]
+        if not unsupported:
+            return
+        if call.drop_params:
+            for key in unsupported:
+                del call.params[key]
+            return
+        exceptions.raise_error(
+            "UnsupportedParamsError",
+            f"{self.provider} does not support parameters: {', '.join(sorted(unsupported))}. "
+            f"Supported: {', '.join(sorted(self.supported_params))}. "
+            "Pass drop_params=True (or set llmrelay.drop_params = True) to drop them.",
+            llm_provider=self.provider,
+            model=call.model,
+        )
+
+    # --- errors ---------------------------------------------------------------------------
+
+    def error(self, call: Call, status: int, content: bytes, headers: Any, response: Any = None) -> Exception:
+        try:
+            body: Any = loads(content) if content else None
+        except ValueError:
+            body = content.decode("utf-8", "replace").strip()
+        return exceptions.classify(
+            status,
+            body,
+            self.error_spec,
+            llm_provider=self.provider,
+            model=call.model,
+            retry_after=retry_after_seconds(headers),
+            response=response,
+        )
+
+    def stream_error(self, call: Call, payload: Any) -> Exception:
+        """An error event inside a 200 stream; the status comes from the spec's code map."""
+        status = self.error_spec.get("stream_status", 500)
+        if isinstance(payload, dict):
+            code = payload.get("error", {}).get("type") if isinstance(payload.get("error"), dict) else None
+            status = self.error_spec.get("status_by_code", {}).get(code, status)
+        return exceptions.classify(status, payload, self.error_spec, llm_provider=self.provider, model=call.model)
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    if headers is None:
+        return None
+    for name in ("retry-after-ms", "retry-after"):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            seconds = float(value)
+        except ValueError:
+            return _http_date_delay(value)
+        return seconds / 1000 if name == "retry-after-ms" else seconds
+    return None
+
+
+def _http_date_delay(value: str) -> float | None:
+    import email.utils
+    import time
+
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_merge(target[key], value)
+        else:
+            target[key] = value
+
+
+def wire_number(obj: Any, name: str) -> int:
+    """A token count from a wire usage object, which may be a dict or a model; missing is 0."""
+    value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+    return value if isinstance(value, int) else 0
+
+
+def usage_from_counts(
+    prompt_tokens: int = 0,
+    completion_tokens: int = 0,
+    total_tokens: int | None = None,
+    cached_tokens: int = 0,
+    cache_creation_input_tokens: int = 0,
+    reasoning_tokens: int = 0,
+) -> Any:
+    """A canonical Usage from counts already summed the OpenAI way (prompt includes cache)."""
+    from .types import CompletionTokensDetails, PromptTokensDetails, Usage
+
+    return Usage(
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        total_tokens=total_tokens or prompt_tokens + completion_tokens,
+        prompt_tokens_details=PromptTokensDetails(cached_tokens=cached_tokens),
+        completion_tokens_details=CompletionTokensDetails(reasoning_tokens=reasoning_tokens),
+        cache_read_input_tokens=cached_tokens or None,
+        cache_creation_input_tokens=cache_creation_input_tokens or None,
+    )

@@ -1,0 +1,140 @@
+"""The OpenAI request parameters llmrelay understands, and their validation.
+
+Validation happens before any network I/O and names the parameter, what was given and what is
+allowed. It is a table lookup per given parameter, cheap enough for the hot path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import exceptions
+
+_NUMBER = (int, float)
+
+# OpenAI chat parameter -> accepted Python types (bool is rejected where a number is expected).
+CHAT_PARAMS: dict[str, tuple[type, ...]] = {
+    "temperature": _NUMBER,
+    "top_p": _NUMBER,
+    "n": (int,),
+    "max_tokens": (int,),
+    "max_completion_tokens": (int,),
+    "stop": (str, list),
+    "presence_penalty": _NUMBER,
+    "frequency_penalty": _NUMBER,
+    "logit_bias": (dict,),
+    "logprobs": (bool,),
+    "top_logprobs": (int,),
+    "seed": (int,),
+    "user": (str,),
+    "tools": (list,),
+    "tool_choice": (str, dict),
+    "parallel_tool_calls": (bool,),
+    "response_format": (dict,),
+    "reasoning_effort": (str,),
+    "stream_options": (dict,),
+    "modalities": (list,),
+    "audio": (dict,),
+    "prediction": (dict,),
+    "service_tier": (str,),
+    "store": (bool,),
+    "metadata": (dict,),
+    "functions": (list,),
+    "function_call": (str, dict),
+    "web_search_options": (dict,),
+    "verbosity": (str,),
+}
+CHAT_PARAM_NAMES = frozenset(CHAT_PARAMS)
+
+EMBEDDING_PARAMS: dict[str, tuple[type, ...]] = {
+    "dimensions": (int,),
+    "encoding_format": (str,),
+    "user": (str,),
+}
+IMAGE_PARAMS: dict[str, tuple[type, ...]] = {
+    "n": (int,),
+    "size": (str,),
+    "quality": (str,),
+    "style": (str,),
+    "response_format": (str,),
+    "user": (str,),
+    "background": (str,),
+    "output_format": (str,),
+    "moderation": (str,),
+}
+TEXT_COMPLETION_PARAMS: dict[str, tuple[type, ...]] = {
+    "max_tokens": (int,),
+    "temperature": _NUMBER,
+    "top_p": _NUMBER,
+    "n": (int,),
+    "stop": (str, list),
+    "echo": (bool,),
+    "logprobs": (int,),
+    "best_of": (int,),
+    "suffix": (str,),
+    "presence_penalty": _NUMBER,
+    "frequency_penalty": _NUMBER,
+    "logit_bias": (dict,),
+    "seed": (int,),
+    "user": (str,),
+    "stream_options": (dict,),
+}
+
+_ROLES = frozenset({"system", "user", "assistant", "tool", "function", "developer"})
+_REASONING_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
+
+
+def _bad(message: str, param: str | None = None) -> None:
+    exceptions.raise_error("BadRequestError", message, param=param, llm_provider=None)
+
+
+def check_types(params: dict[str, Any], table: dict[str, tuple[type, ...]]) -> None:
+    for name, value in params.items():
+        allowed = table.get(name)
+        if allowed is None:
+            continue
+        if isinstance(value, bool) and bool not in allowed:
+            ok = False
+        else:
+            ok = isinstance(value, allowed)
+        if not ok:
+            names = " or ".join(t.__name__ for t in allowed)
+            _bad(f"parameter {name!r} must be {names}, got {type(value).__name__}: {value!r:.80}", name)
+    _check_values(params)
+
+
+def _check_values(params: dict[str, Any]) -> None:
+    stop = params.get("stop")
+    if isinstance(stop, list) and not all(isinstance(s, str) for s in stop):
+        _bad("parameter 'stop' must be a string or a list of strings", "stop")
+    effort = params.get("reasoning_effort")
+    if isinstance(effort, str) and effort not in _REASONING_EFFORTS:
+        _bad(f"reasoning_effort must be one of {', '.join(_REASONING_EFFORTS)}; got {effort!r}", "reasoning_effort")
+    for tool in params.get("tools") or ():
+        if not isinstance(tool, dict) or "type" not in tool:
+            _bad("each entry of 'tools' must be an object with a 'type' (e.g. 'function')", "tools")
+        if tool.get("type") == "function" and not isinstance((tool.get("function") or {}).get("name"), str):
+            _bad("a function tool needs 'function': {'name': ..., 'parameters': {...}}", "tools")
+    fmt = params.get("response_format")
+    if isinstance(fmt, dict) and fmt.get("type") not in ("text", "json_object", "json_schema"):
+        _bad("response_format.type must be 'text', 'json_object' or 'json_schema'", "response_format")
+
+
+def check_messages(messages: Any) -> list[dict[str, Any]]:
+    """Messages must be a non-empty list of objects with a known role."""
+    if not isinstance(messages, list) or not messages:
+        _bad("'messages' must be a non-empty list of message objects", "messages")
+    for i, message in enumerate(messages):
+        if hasattr(message, "model_dump"):
+            messages[i] = message = message.model_dump(exclude_none=True)
+        if not isinstance(message, dict):
+            _bad(f"messages[{i}] must be an object with 'role' and 'content', got {type(message).__name__}", "messages")
+        role = message.get("role")
+        if role not in _ROLES:
+            _bad(f"messages[{i}].role must be one of {', '.join(sorted(_ROLES))}; got {role!r}", "messages")
+        content = message.get("content")
+        if content is not None and not isinstance(content, str | list):
+            _bad(f"messages[{i}].content must be a string, a list of content parts or null", "messages")
+        if content is None and role in ("user", "system", "developer"):
+            _bad(f"messages[{i}] ({role}) has no content", "messages")
+    return messages

@@ -1,0 +1,1 @@
+"""Alembic migrations for the gateway's schema (run by :mod:`llmrelay.proxy.migrate`)."""

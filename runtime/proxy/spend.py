@@ -1,0 +1,133 @@
+"""Spend logs and spend totals, written in batches by one background task.
+
+The request path only appends a row to a list. Every ``interval`` seconds (or sooner when a
+batch fills) the writer inserts the rows and adds their cost to the key, team and user in
+one transaction. Rows are keyed by request id and inserted with ``ON CONFLICT DO NOTHING
+RETURNING``: only rows that were really new add to the totals, so a retried batch (say the
+commit reached the database but the answer was lost) never charges twice. When the database
+is unreachable the rows stay buffered and the writer retries with backoff; shutdown flushes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .schema import keys, spend_logs, teams, users
+
+log = logging.getLogger("llmrelay.proxy")
+
+MAX_BACKOFF = 5.0
+
+
+class SpendWriter:
+    def __init__(self, engine: AsyncEngine, interval: float = 1.0, batch_size: int = 1000) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._batch_size = batch_size
+        self._rows: list[dict[str, Any]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.failures = 0  # consecutive failed flushes (health reports it)
+        self.written = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self._rows.append(row)
+        if len(self._rows) >= self._batch_size:
+            self._wake.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._rows)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="llmrelay-spend-writer")
+
+    async def _run(self) -> None:
+        backoff = self._interval
+        while not self._stopping:
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+            ok = await self.flush()
+            backoff = self._interval if ok else min(max(backoff * 2, 0.25), MAX_BACKOFF)
+
+    async def flush(self) -> bool:
+        """Write everything buffered; on failure keep the rows for the next try."""
+        while self._rows:
+            batch = self._rows[: self._batch_size]
+            try:
+                await self._write(batch)
+            except Exception as exc:  # the database is down or the connection was cut
+                self.failures += 1
+                if self.failures in (1, 10) or self.failures % 100 == 0:
+                    log.warning("spend write failed (%s rows buffered): %s", len(self._rows), type(exc).__name__)
+                return False
+            del self._rows[: len(batch)]
+            self.written += len(batch)
+            self.failures = 0
+        return True
+
+    async def _write(self, batch: list[dict[str, Any]]) -> None:
+        insert = _insert_for(self._engine)
+        stmt = insert(spend_logs).on_conflict_do_nothing(index_elements=["request_id"])
+        stmt = stmt.returning(spend_logs.c.request_id)
+        async with self._engine.begin() as conn:
+            inserted = set((await conn.execute(stmt, batch)).scalars())
+            totals = _totals([r for r in batch if r["request_id"] in inserted])
+            for table, pk, amounts in (
+                (keys, "token", totals["key"]),
+                (teams, "team_id", totals["team"]),
+                (users, "user_id", totals["user"]),
+            ):
+                if amounts:
+                    await conn.execute(
+                        sa.update(table)
+                        .where(table.c[pk] == sa.bindparam("_id"))
+                        .values(spend=table.c.spend + sa.bindparam("_amount")),
+                        [{"_id": k, "_amount": v} for k, v in sorted(amounts.items())],
+                    )
+
+    async def stop(self, deadline: float = 10.0) -> None:
+        """Flush what is buffered, retrying until ``deadline`` seconds have passed."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline
+        while not await self.flush() and loop.time() < end:
+            await asyncio.sleep(0.25)
+        if self._rows:
+            log.error("shutdown with %s spend rows unwritten: the database stayed unreachable", len(self._rows))
+
+
+def _insert_for(engine: AsyncEngine) -> Any:
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _totals(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    totals: dict[str, dict[str, float]] = {"key": defaultdict(float), "team": defaultdict(float), "user": defaultdict(float)}
+    for row in rows:
+        cost = row["spend"]
+        if not cost:
+            continue
+        if row.get("api_key"):
+            totals["key"][row["api_key"]] += cost
+        if row.get("team_id"):
+            totals["team"][row["team_id"]] += cost
+        if row.get("user_id"):
+            totals["user"][row["user_id"]] += cost
+    return totals

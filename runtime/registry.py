@@ -1,0 +1,118 @@
+"""Provider and model lookup over the generated registry, plus caller overrides.
+
+``llmrelay.generated.registry`` (compiled from specs/) maps provider names to lazily imported
+adapter classes and holds the model table. This module resolves ``model=`` strings the way
+LiteLLM does — ``provider/model``, or a bare name the table knows (``gpt-4o``,
+``claude-sonnet-4-5``) — and layers ``register_model`` overrides on top of the table.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from . import exceptions
+from .adapter import Adapter
+
+_adapters: dict[str, Adapter] = {}
+_registered: dict[str, dict[str, Any]] = {}  # register_model entries, keyed like MODELS
+
+
+def _generated() -> Any:
+    from .generated import registry
+
+    return registry
+
+
+def providers() -> list[str]:
+    return sorted(_generated().PROVIDERS)
+
+
+def get_adapter(provider: str) -> Adapter:
+    adapter = _adapters.get(provider)
+    if adapter is None:
+        target = _generated().PROVIDERS.get(provider)
+        if target is None:
+            exceptions.raise_error(
+                "BadRequestError",
+                f"unknown provider {provider!r}; known providers: {', '.join(providers())}",
+                llm_provider=provider,
+            )
+        module_name, class_name = target.split(":")
+        adapter = getattr(importlib.import_module(module_name), class_name)()
+        _adapters[provider] = adapter
+    return adapter
+
+
+def split_model(model: str, custom_llm_provider: str | None = None) -> tuple[str, str]:
+    """``(provider, provider's model name)`` for a ``model=`` string."""
+    if not isinstance(model, str) or not model:
+        exceptions.raise_error("BadRequestError", f"'model' must be a non-empty string, got {model!r}")
+    table = _generated()
+    if custom_llm_provider:
+        prefix = custom_llm_provider + "/"
+        return custom_llm_provider, model[len(prefix) :] if model.startswith(prefix) else model
+    head, sep, rest = model.partition("/")
+    if sep and head in table.PROVIDERS:
+        return head, rest
+    key = _registered.get(model, {}).get("_key") or table.BARE_MODELS.get(model)
+    if key:
+        provider, _, name = key.partition("/")
+        return provider, name
+    exceptions.raise_error(
+        "BadRequestError",
+        f"cannot tell the provider of model {model!r}: write it as 'provider/model' "
+        f"(providers: {', '.join(providers())}) or pass custom_llm_provider=",
+        model=model,
+    )
+    raise AssertionError  # unreachable: raise_error raises
+
+
+def model_row(provider: str, model: str) -> dict[str, Any] | None:
+    """The model table row for a resolved model, with register_model overrides applied."""
+    key = f"{provider}/{model}"
+    row = _registered.get(key)
+    if row is not None:
+        return row
+    table = _generated()
+    row = table.MODELS.get(key)
+    if row is None:
+        alias = table.ALIASES.get(key)
+        row = table.MODELS.get(alias) if alias else None
+    return row
+
+
+def lookup(model: str, custom_llm_provider: str | None = None) -> dict[str, Any] | None:
+    try:
+        provider, name = split_model(model, custom_llm_provider)
+    except exceptions.LLMRelayError:
+        row = _registered.get(model)
+        return row
+    return model_row(provider, name) or _registered.get(model)
+
+
+def register(model_cost: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Add or override model table rows (LiteLLM's ``register_model`` format)."""
+    for name, info in model_cost.items():
+        if not isinstance(info, dict):
+            raise TypeError(f"register_model: the entry for {name!r} must be a dict of model info")
+        provider = info.get("litellm_provider")
+        base_name = name
+        if provider and name.startswith(provider + "/"):
+            base_name = name[len(provider) + 1 :]
+        elif provider is None:
+            head, sep, rest = name.partition("/")
+            if sep and head in _generated().PROVIDERS:
+                provider, base_name = head, rest
+        if provider is None:
+            try:
+                provider, base_name = split_model(name)
+            except exceptions.LLMRelayError:
+                raise ValueError(
+                    f"register_model: cannot tell the provider of {name!r}; set 'litellm_provider'"
+                ) from None
+        key = f"{provider}/{base_name}"
+        merged = {**(model_row(provider, base_name) or {}), **info, "litellm_provider": provider, "_key": key}
+        _registered[key] = merged
+        _registered[name] = merged
+    return model_cost

@@ -1,0 +1,133 @@
+"""Rebuild a whole ``chat.completion`` from its stream chunks (LiteLLM's ``stream_chunk_builder``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .types import (
+    ChatCompletionMessageToolCall,
+    Choices,
+    Function,
+    Message,
+    ModelResponse,
+    ModelResponseStream,
+    Usage,
+)
+
+
+class _ChoiceAccumulator:
+    __slots__ = ("content", "reasoning", "thinking", "tools", "function", "finish", "role", "refusal")
+
+    def __init__(self) -> None:
+        self.content: list[str] = []
+        self.reasoning: list[str] = []
+        self.thinking: list[dict[str, Any]] = []
+        self.tools: dict[int, dict[str, Any]] = {}
+        self.function: dict[str, str] | None = None
+        self.finish: str | None = None
+        self.role = "assistant"
+        self.refusal: list[str] = []
+
+    def add(self, delta: Any, finish: str | None) -> None:
+        if delta.role:
+            self.role = delta.role
+        if delta.content:
+            self.content.append(delta.content)
+        if delta.reasoning_content:
+            self.reasoning.append(delta.reasoning_content)
+        if delta.refusal:
+            self.refusal.append(delta.refusal)
+        if delta.thinking_blocks:
+            self.thinking.extend(delta.thinking_blocks)
+        for call in delta.tool_calls or ():
+            self._add_tool_call(call)
+        if delta.function_call is not None:
+            self.function = self.function or {"name": "", "arguments": ""}
+            self.function["name"] += delta.function_call.name or ""
+            self.function["arguments"] += delta.function_call.arguments or ""
+        if finish:
+            self.finish = finish
+
+    def _add_tool_call(self, call: Any) -> None:
+        slot = self.tools.setdefault(call.index, {"id": None, "name": "", "arguments": []})
+        if call.id:
+            slot["id"] = call.id
+        if call.function is not None:
+            if call.function.name:
+                slot["name"] += call.function.name
+            if call.function.arguments:
+                slot["arguments"].append(call.function.arguments)
+
+    def message(self) -> Message:
+        tool_calls = [
+            ChatCompletionMessageToolCall(
+                id=slot["id"], function=Function(name=slot["name"], arguments="".join(slot["arguments"]))
+            )
+            for _, slot in sorted(self.tools.items())
+        ]
+        return Message(
+            role=self.role,  # type: ignore[arg-type]
+            content="".join(self.content) or None,
+            reasoning_content="".join(self.reasoning) or None,
+            thinking_blocks=_merge_thinking(self.thinking) or None,
+            tool_calls=tool_calls or None,
+            function_call=Function(**self.function) if self.function else None,
+            refusal="".join(self.refusal) or None,
+        )
+
+
+def _merge_thinking(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join consecutive thinking deltas into whole blocks; a signature closes a block."""
+    merged: list[dict[str, Any]] = []
+    for block in blocks:
+        last = merged[-1] if merged else None
+        if last is not None and last.get("type") == block.get("type") and not last.get("signature"):
+            for key, value in block.items():
+                if key in ("thinking", "data") and isinstance(value, str):
+                    last[key] = last.get(key, "") + value
+                elif value is not None:
+                    last[key] = value
+        else:
+            merged.append(dict(block))
+    return merged
+
+
+def stream_chunk_builder(
+    chunks: Iterable[ModelResponseStream], messages: list[dict[str, Any]] | None = None
+) -> ModelResponse:
+    """The full response the chunks add up to: content, reasoning, tool calls and usage."""
+    chunks = list(chunks)
+    if not chunks:
+        raise ValueError("stream_chunk_builder needs at least one chunk")
+    choices: dict[int, _ChoiceAccumulator] = {}
+    usage: Usage | None = None
+    for chunk in chunks:
+        if chunk.usage is not None:
+            usage = chunk.usage
+        for choice in chunk.choices:
+            choices.setdefault(choice.index, _ChoiceAccumulator()).add(choice.delta, choice.finish_reason)
+    first = chunks[0]
+    response = ModelResponse(
+        id=first.id,
+        created=first.created,
+        model=first.model,
+        system_fingerprint=next((c.system_fingerprint for c in chunks if c.system_fingerprint), None),
+        choices=[
+            Choices(index=index, message=acc.message(), finish_reason=acc.finish or "stop")
+            for index, acc in sorted(choices.items())
+        ],
+        usage=usage,
+    )
+    if usage is None and messages is not None:
+        response.usage = _counted_usage(first.model or "", messages, response)
+    return response
+
+
+def _counted_usage(model: str, messages: list[dict[str, Any]], response: ModelResponse) -> Usage:
+    from .tokens import token_counter
+
+    prompt = token_counter(model=model, messages=messages)
+    text = "".join((c.message.content or "") + (c.message.reasoning_content or "") for c in response.choices)
+    completion = token_counter(model=model, text=text, count_response_tokens=True)
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)

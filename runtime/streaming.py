@@ -1,0 +1,207 @@
+"""Stream wrappers: OpenAI-shaped chunks out of any dialect's event stream, sync and async.
+
+A :class:`CustomStreamWrapper` is an iterator (and async iterator) *and* a context manager; the
+underlying HTTP response is always released — at the end, on error, on ``close()`` or when the
+``with`` block exits. Callbacks fire exactly once: success with the assembled response when
+the stream ends, failure when it breaks or is closed early.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+
+from . import http
+from .adapter import Adapter, Call
+from .sse import DECODERS
+from .types import ModelResponse, ModelResponseStream, Usage
+
+_CHUNK = 65536
+
+
+class CustomStreamWrapper:
+    """Iterate chunks with ``for`` (sync) or ``async for`` (async calls)."""
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        call: Call,
+        response: httpx.Response | None,
+        translator: Any,
+        *,
+        finalize: Any = None,
+        chunks: list[ModelResponseStream] | None = None,
+    ) -> None:
+        self.adapter = adapter
+        self.call = call
+        self.model = call.model
+        self.custom_llm_provider = adapter.provider
+        self._response = response
+        self._translator = translator
+        self._decoder = DECODERS[adapter.stream_decoder]()
+        self._finalize = finalize  # callable(wrapper, error) run once when the stream ends
+        self._pending: deque[ModelResponseStream] = deque()
+        self._prefab = chunks is not None  # mock_response streams have no HTTP response
+        self.chunks: list[ModelResponseStream] = []
+        self.usage: Usage | None = None
+        self._accept(chunks or [])
+        self._done = False
+        self._sync_iter: Iterator[bytes] | None = None
+        self._async_iter: AsyncIterator[bytes] | None = None
+
+    # --- sync -------------------------------------------------------------------------------
+
+    def __iter__(self) -> CustomStreamWrapper:
+        return self
+
+    def __next__(self) -> ModelResponseStream:
+        while not self._pending:
+            if self._done:
+                raise StopIteration
+            try:
+                data = self._next_bytes()
+            except Exception as exc:
+                self._end(exc)
+                raise
+            if data is None:
+                self._drain_end()
+            else:
+                self._feed(data)
+        return self._emit()
+
+    def _next_bytes(self) -> bytes | None:
+        if self._prefab or self._response is None:
+            return None
+        if self._sync_iter is None:
+            self._sync_iter = self._response.iter_bytes(_CHUNK)
+        try:
+            return next(self._sync_iter)
+        except StopIteration:
+            return None
+        except httpx.HTTPError as exc:
+            raise http.transport_error(exc, self.call, self.adapter) from exc
+
+    def close(self) -> None:
+        if not self._done:
+            self._end(_closed_early())
+        if self._response is not None:
+            self._response.close()
+
+    def __enter__(self) -> CustomStreamWrapper:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- async ------------------------------------------------------------------------------
+
+    def __aiter__(self) -> CustomStreamWrapper:
+        return self
+
+    async def __anext__(self) -> ModelResponseStream:
+        while not self._pending:
+            if self._done:
+                raise StopAsyncIteration
+            try:
+                data = await self._anext_bytes()
+            except Exception as exc:
+                await self._aend(exc)
+                raise
+            if data is None:
+                self._drain_end()
+                if self._done and not self._pending:
+                    await self._aclose_response()
+            else:
+                self._feed(data)
+        return self._emit()
+
+    async def _anext_bytes(self) -> bytes | None:
+        if self._prefab or self._response is None:
+            return None
+        if self._async_iter is None:
+            self._async_iter = self._response.aiter_bytes(_CHUNK)
+        try:
+            return await self._async_iter.__anext__()
+        except StopAsyncIteration:
+            return None
+        except httpx.HTTPError as exc:
+            raise http.transport_error(exc, self.call, self.adapter) from exc
+
+    async def aclose(self) -> None:
+        if not self._done:
+            self._end(_closed_early())
+        await self._aclose_response()
+
+    async def _aclose_response(self) -> None:
+        if self._response is not None:
+            await self._response.aclose()
+
+    async def _aend(self, exc: BaseException) -> None:
+        self._end(exc)
+        await self._aclose_response()
+
+    async def __aenter__(self) -> CustomStreamWrapper:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- shared -----------------------------------------------------------------------------
+
+    def _feed(self, data: bytes) -> None:
+        for event in self._decoder.feed(data):
+            self._accept(self._translator.feed(event.event, event.data))
+
+    def _accept(self, chunks: list[ModelResponseStream]) -> None:
+        for chunk in chunks:
+            if chunk.usage is not None:
+                self.usage = chunk.usage
+                if not chunk.choices and not self.call.include_usage:
+                    continue  # a usage-only chunk the caller did not ask for: keep the figures only
+            self._pending.append(chunk)
+
+    def _drain_end(self) -> None:
+        """The body ended: flush the decoder and translator, then finish."""
+        if self._translator is not None:
+            try:
+                for event in self._decoder.flush():
+                    self._accept(self._translator.feed(event.event, event.data))
+                self._accept(self._translator.close())
+            except Exception as exc:
+                self._end(exc)
+                raise
+        self._end(None)
+
+    def _emit(self) -> ModelResponseStream:
+        chunk = self._pending.popleft()
+        self.chunks.append(chunk)
+        return chunk
+
+    def _end(self, error: BaseException | None) -> None:
+        if self._done:
+            return
+        self._done = True
+        if error is not None and self._response is not None and self._async_iter is None:
+            self._response.close()
+        if self._finalize is not None:
+            self._finalize(self, error)
+
+    @property
+    def response_cost(self) -> float | None:
+        return getattr(self, "_response_cost", None)
+
+    def assembled(self) -> ModelResponse:
+        """The whole response rebuilt from the chunks seen so far."""
+        from .stream_builder import stream_chunk_builder
+
+        return stream_chunk_builder(self.chunks)
+
+
+def _closed_early() -> BaseException:
+    from . import exceptions
+
+    return exceptions.get_class("APIConnectionError")("stream closed before it finished", llm_provider=None)
+

@@ -1,0 +1,268 @@
+"""The canonical, OpenAI-format types every provider's answer is translated into.
+
+These are the only response types users see. They follow OpenAI's JSON field names so that
+``resp.model_dump()`` is what OpenAI's API would have returned, and they keep LiteLLM's habits:
+item access (``resp["choices"][0]["message"]``), ``.get()``, and a ``_hidden_params`` dict for
+metadata (provider, model id, cost) that never appears in ``model_dump()``.
+
+Extra fields a provider sends (``x_groq``, ``citations``…) are kept (``extra="allow"``).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+
+class OpenAIObject(BaseModel):
+    """Base for response objects: attribute and item access, extras kept."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        setattr(self, key, value)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and getattr(self, key, None) is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+    def json(self, **kwargs: Any) -> str:  # type: ignore[override]  # LiteLLM returns a str too
+        return self.model_dump_json(exclude_none=True, **kwargs)
+
+
+# --- usage -------------------------------------------------------------------------------
+
+
+class PromptTokensDetails(OpenAIObject):
+    cached_tokens: int | None = None
+    audio_tokens: int | None = None
+    text_tokens: int | None = None
+    image_tokens: int | None = None
+
+
+class CompletionTokensDetails(OpenAIObject):
+    reasoning_tokens: int | None = None
+    audio_tokens: int | None = None
+    text_tokens: int | None = None
+    accepted_prediction_tokens: int | None = None
+    rejected_prediction_tokens: int | None = None
+
+
+class Usage(OpenAIObject):
+    """Token counts as OpenAI counts them.
+
+    ``prompt_tokens`` includes cache reads and writes; ``completion_tokens`` includes reasoning.
+    ``cache_creation_input_tokens`` / ``cache_read_input_tokens`` repeat the cache split for
+    providers that bill writes separately (LiteLLM exposes the same two fields).
+    """
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    prompt_tokens_details: PromptTokensDetails | None = None
+    completion_tokens_details: CompletionTokensDetails | None = None
+    cache_creation_input_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
+
+    @property
+    def cached_tokens(self) -> int:
+        details = self.prompt_tokens_details
+        return (details.cached_tokens or 0) if details else 0
+
+    @property
+    def reasoning_tokens(self) -> int:
+        details = self.completion_tokens_details
+        return (details.reasoning_tokens or 0) if details else 0
+
+
+# --- chat completion -------------------------------------------------------------------
+
+
+class Function(OpenAIObject):
+    name: str | None = None
+    arguments: str = ""
+
+
+class ChatCompletionMessageToolCall(OpenAIObject):
+    id: str | None = None
+    type: Literal["function"] = "function"
+    function: Function
+
+
+class ChatCompletionDeltaToolCall(OpenAIObject):
+    index: int = 0
+    id: str | None = None
+    type: Literal["function"] | None = None
+    function: Function | None = None
+
+
+class Message(OpenAIObject):
+    role: Literal["assistant", "user", "system", "tool", "function", "developer"] = "assistant"
+    content: str | None = None
+    tool_calls: list[ChatCompletionMessageToolCall] | None = None
+    function_call: Function | None = None
+    refusal: str | None = None
+    reasoning_content: str | None = None
+    thinking_blocks: list[dict[str, Any]] | None = None
+    annotations: list[dict[str, Any]] | None = None
+    audio: dict[str, Any] | None = None
+
+
+class Delta(OpenAIObject):
+    role: Literal["assistant", "user", "system", "tool", "function", "developer"] | None = None
+    content: str | None = None
+    tool_calls: list[ChatCompletionDeltaToolCall] | None = None
+    function_call: Function | None = None
+    refusal: str | None = None
+    reasoning_content: str | None = None
+    thinking_blocks: list[dict[str, Any]] | None = None
+
+
+class ChoiceLogprobs(OpenAIObject):
+    content: list[dict[str, Any]] | None = None
+    refusal: list[dict[str, Any]] | None = None
+
+
+class Choices(OpenAIObject):
+    index: int = 0
+    message: Message = Field(default_factory=Message)
+    finish_reason: str | None = None
+    logprobs: ChoiceLogprobs | None = None
+
+
+class StreamingChoices(OpenAIObject):
+    index: int = 0
+    delta: Delta = Field(default_factory=Delta)
+    finish_reason: str | None = None
+    logprobs: ChoiceLogprobs | None = None
+
+
+def _completion_id() -> str:
+    return "chatcmpl-" + uuid.uuid4().hex
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+class _WithHiddenParams(OpenAIObject):
+    _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _response_ms: float | None = PrivateAttr(default=None)
+
+
+class ModelResponse(_WithHiddenParams):
+    """An OpenAI ``chat.completion``."""
+
+    id: str = Field(default_factory=_completion_id)
+    object: str = "chat.completion"
+    created: int = Field(default_factory=_now)
+    model: str | None = None
+    choices: list[Choices] = Field(default_factory=list)
+    usage: Usage | None = None
+    system_fingerprint: str | None = None
+    service_tier: str | None = None
+
+
+class ModelResponseStream(_WithHiddenParams):
+    """An OpenAI ``chat.completion.chunk``."""
+
+    id: str = Field(default_factory=_completion_id)
+    object: str = "chat.completion.chunk"
+    created: int = Field(default_factory=_now)
+    model: str | None = None
+    choices: list[StreamingChoices] = Field(default_factory=list)
+    usage: Usage | None = None
+    system_fingerprint: str | None = None
+    service_tier: str | None = None
+
+
+# --- legacy text completion ------------------------------------------------------------
+
+
+class TextChoices(OpenAIObject):
+    index: int = 0
+    text: str = ""
+    finish_reason: str | None = None
+    logprobs: dict[str, Any] | None = None
+
+
+class TextCompletionResponse(_WithHiddenParams):
+    """An OpenAI ``text_completion`` (the legacy ``/completions`` shape)."""
+
+    id: str = Field(default_factory=lambda: "cmpl-" + uuid.uuid4().hex)
+    object: str = "text_completion"
+    created: int = Field(default_factory=_now)
+    model: str | None = None
+    choices: list[TextChoices] = Field(default_factory=list)
+    usage: Usage | None = None
+    system_fingerprint: str | None = None
+
+
+# --- embeddings and images -------------------------------------------------------------
+
+
+class Embedding(OpenAIObject):
+    object: str = "embedding"
+    index: int = 0
+    embedding: list[float] | str = Field(default_factory=list)
+
+
+class EmbeddingUsage(OpenAIObject):
+    prompt_tokens: int = 0
+    total_tokens: int = 0
+
+
+class EmbeddingResponse(_WithHiddenParams):
+    object: str = "list"
+    data: list[Embedding] = Field(default_factory=list)
+    model: str | None = None
+    usage: EmbeddingUsage | None = None
+
+
+class ImageObject(OpenAIObject):
+    url: str | None = None
+    b64_json: str | None = None
+    revised_prompt: str | None = None
+
+
+class ImageResponse(_WithHiddenParams):
+    created: int = Field(default_factory=_now)
+    data: list[ImageObject] = Field(default_factory=list)
+    usage: dict[str, Any] | None = None
+
+
+__all__ = [
+    "ChatCompletionDeltaToolCall",
+    "ChatCompletionMessageToolCall",
+    "ChoiceLogprobs",
+    "Choices",
+    "CompletionTokensDetails",
+    "Delta",
+    "Embedding",
+    "EmbeddingResponse",
+    "EmbeddingUsage",
+    "Function",
+    "ImageObject",
+    "ImageResponse",
+    "Message",
+    "ModelResponse",
+    "ModelResponseStream",
+    "OpenAIObject",
+    "PromptTokensDetails",
+    "StreamingChoices",
+    "TextChoices",
+    "TextCompletionResponse",
+    "Usage",
+]
