@@ -92,7 +92,11 @@ def validate(body: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             want = " or ".join(t.__name__ for t in types)
             raise bad_request(f"'{name}' must be {want}, got {describe(value)}.", name)
-        if isinstance(value, float | int) and not isinstance(value, bool) and (value < 0 or not math.isfinite(value)):
+        if (
+            isinstance(value, float | int)
+            and not isinstance(value, bool)
+            and (value < 0 or not math.isfinite(value))
+        ):
             raise bad_request(f"'{name}' must be a non-negative number.", name)
         if name in ("models", "teams") and not all(isinstance(m, str) for m in value):
             raise bad_request(f"'{name}' must be a list of strings.", name)
@@ -143,8 +147,22 @@ def entity_view(row: dict[str, Any]) -> dict[str, Any]:
 
 # --- keys ----------------------------------------------------------------------------------------
 
-KEY_INPUT = {"key_alias", "duration", "models", "max_budget", "budget_duration", "user_id", "team_id", "metadata",
-             "rpm_limit", "tpm_limit", "max_parallel_requests", "spend", "blocked", "key"}
+KEY_INPUT = {
+    "key_alias",
+    "duration",
+    "models",
+    "max_budget",
+    "budget_duration",
+    "user_id",
+    "team_id",
+    "metadata",
+    "rpm_limit",
+    "tpm_limit",
+    "max_parallel_requests",
+    "spend",
+    "blocked",
+    "key",
+}
 
 
 async def create_key(gw: Gateway, fields: dict[str, Any], created_by: str | None) -> dict[str, Any]:
@@ -287,7 +305,9 @@ async def _set_blocked(gw: Gateway, request: Request, blocked: bool) -> Response
     await _admin(gw, request)
     body = await request.json()
     row = await _key_row(gw, body.get("key"))
-    await store.update(gw.engine, keys, "token", row["token"], {"blocked": blocked, "updated_at": store.utcnow()})
+    await store.update(
+        gw.engine, keys, "token", row["token"], {"blocked": blocked, "updated_at": store.utcnow()}
+    )
     await gw.invalidate(f"key:{row['token']}")
     saved = await store.fetch_one(gw.engine, keys, "token", row["token"])
     assert saved is not None
@@ -304,8 +324,19 @@ async def key_unblock(gw: Gateway, request: Request) -> Response:
 
 # --- teams ---------------------------------------------------------------------------------------
 
-TEAM_INPUT = {"team_id", "team_alias", "models", "max_budget", "budget_duration", "rpm_limit", "tpm_limit",
-              "max_parallel_requests", "members_with_roles", "metadata", "blocked"}
+TEAM_INPUT = {
+    "team_id",
+    "team_alias",
+    "models",
+    "max_budget",
+    "budget_duration",
+    "rpm_limit",
+    "tpm_limit",
+    "max_parallel_requests",
+    "members_with_roles",
+    "metadata",
+    "blocked",
+}
 
 
 async def team_new(gw: Gateway, request: Request) -> Response:
@@ -313,7 +344,9 @@ async def team_new(gw: Gateway, request: Request) -> Response:
     fields = validate(await request.json(), TEAM_INPUT)
     fields["team_id"] = fields.get("team_id") or str(uuid.uuid4())
     if await store.fetch_one(gw.engine, teams, "team_id", fields["team_id"]) is not None:
-        raise ProxyError(409, f"Team '{fields['team_id']}' already exists.", code="team_exists", param="team_id")
+        raise ProxyError(
+            409, f"Team '{fields['team_id']}' already exists.", code="team_exists", param="team_id"
+        )
     row = _timed(fields, store.utcnow(), creating=True)
     row.setdefault("members_with_roles", [])
     await store.insert(gw.engine, teams, row)
@@ -346,7 +379,9 @@ async def team_update(gw: Gateway, request: Request) -> Response:
     body = await request.json()
     row = await _team_row(gw, body.get("team_id"))
     fields = validate({k: v for k, v in body.items() if k != "team_id"}, TEAM_INPUT - {"team_id"} | {"spend"})
-    await store.update(gw.engine, teams, "team_id", row["team_id"], _timed(fields, store.utcnow(), creating=False))
+    await store.update(
+        gw.engine, teams, "team_id", row["team_id"], _timed(fields, store.utcnow(), creating=False)
+    )
     if "spend" in fields:
         await gw.limiter.set_spend(f"team:{row['team_id']}", float(fields["spend"] or 0.0))
     await gw.invalidate(f"team:{row['team_id']}")
@@ -385,9 +420,23 @@ async def team_list(gw: Gateway, request: Request) -> Response:
 
 # --- users ---------------------------------------------------------------------------------------
 
-USER_INPUT = {"user_id", "user_alias", "user_email", "user_role", "teams", "models", "max_budget", "budget_duration",
-              "rpm_limit", "tpm_limit", "max_parallel_requests", "metadata", "auto_create_key", "key_alias",
-              "duration"}
+USER_INPUT = {
+    "user_id",
+    "user_alias",
+    "user_email",
+    "user_role",
+    "teams",
+    "models",
+    "max_budget",
+    "budget_duration",
+    "rpm_limit",
+    "tpm_limit",
+    "max_parallel_requests",
+    "metadata",
+    "auto_create_key",
+    "key_alias",
+    "duration",
+}
 
 
 async def user_new(gw: Gateway, request: Request) -> Response:
@@ -398,15 +447,24 @@ async def user_new(gw: Gateway, request: Request) -> Response:
     fields["user_id"] = fields.get("user_id") or str(uuid.uuid4())
     fields.setdefault("user_role", "internal_user")
     if await store.fetch_one(gw.engine, users, "user_id", fields["user_id"]) is not None:
-        raise ProxyError(409, f"User '{fields['user_id']}' already exists.", code="user_exists", param="user_id")
+        raise ProxyError(
+            409, f"User '{fields['user_id']}' already exists.", code="user_exists", param="user_id"
+        )
     await store.insert(gw.engine, users, _timed(fields, store.utcnow(), creating=True))
     saved = await store.fetch_one(gw.engine, users, "user_id", fields["user_id"])
     assert saved is not None
     out = entity_view(saved)
     if auto_key is not False:
         key_fields = {"user_id": fields["user_id"], "key_alias": key_alias, "duration": duration}
-        created = await create_key(gw, {k: v for k, v in key_fields.items() if v}, caller.user_id or "master_key")
-        out.update(key=created["key"], token=created["token"], key_name=created["key_name"], expires=created["expires"])
+        created = await create_key(
+            gw, {k: v for k, v in key_fields.items() if v}, caller.user_id or "master_key"
+        )
+        out.update(
+            key=created["key"],
+            token=created["token"],
+            key_name=created["key_name"],
+            expires=created["expires"],
+        )
     return json_response(out)
 
 
@@ -431,7 +489,9 @@ async def user_info(gw: Gateway, request: Request) -> Response:
         team = await store.fetch_one(gw.engine, teams, "team_id", team_id)
         if team is not None:
             user_teams.append(entity_view(team))
-    return json_response({"user_id": row["user_id"], "user_info": entity_view(row), "keys": user_keys, "teams": user_teams})
+    return json_response(
+        {"user_id": row["user_id"], "user_info": entity_view(row), "keys": user_keys, "teams": user_teams}
+    )
 
 
 async def user_update(gw: Gateway, request: Request) -> Response:
@@ -440,7 +500,9 @@ async def user_update(gw: Gateway, request: Request) -> Response:
     row = await _user_row(gw, body.get("user_id"))
     allowed = USER_INPUT - {"user_id", "auto_create_key", "key_alias", "duration"} | {"spend"}
     fields = validate({k: v for k, v in body.items() if k != "user_id"}, allowed)
-    await store.update(gw.engine, users, "user_id", row["user_id"], _timed(fields, store.utcnow(), creating=False))
+    await store.update(
+        gw.engine, users, "user_id", row["user_id"], _timed(fields, store.utcnow(), creating=False)
+    )
     if "spend" in fields:
         await gw.limiter.set_spend(f"user:{row['user_id']}", float(fields["spend"] or 0.0))
     await gw.invalidate(f"user:{row['user_id']}")
@@ -463,4 +525,3 @@ async def user_delete(gw: Gateway, request: Request) -> Response:
         for token in tokens:
             await gw.invalidate(f"key:{token}")
     return json_response({"deleted_users": deleted})
-

@@ -127,7 +127,11 @@ class Gateway:
     def _no_route(self, method: str, path: str) -> ProxyError:
         allowed = sorted(m for (m, p) in ROUTES if p == path)
         if allowed:
-            return ProxyError(405, f"{method} is not allowed on {path}; use {', '.join(allowed)}.", code="method_not_allowed")
+            return ProxyError(
+                405,
+                f"{method} is not allowed on {path}; use {', '.join(allowed)}.",
+                code="method_not_allowed",
+            )
         return ProxyError(404, f"No route {path}.", "not_found_error", "route_not_found")
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
@@ -236,7 +240,11 @@ class Gateway:
     async def reset_due_budgets(self) -> int:
         now = store.utcnow()
         count = 0
-        for table, pk, kind in ((keys, "token", "key"), (teams, "team_id", "team"), (users, "user_id", "user")):
+        for table, pk, kind in (
+            (keys, "token", "key"),
+            (teams, "team_id", "team"),
+            (users, "user_id", "user"),
+        ):
             for row in await store.due_budget_resets(self.engine, table, now):
                 if await store.reset_budget(self.engine, table, pk, row, now):
                     await self.limiter.set_spend(f"{kind}:{row[pk]}", 0.0)

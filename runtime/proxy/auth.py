@@ -45,7 +45,9 @@ class Entity:
         return f"{self.kind}:{self.id}"
 
     def scope(self) -> Scope:
-        return Scope(self.scope_name, self.rpm_limit, self.tpm_limit, self.max_parallel_requests, self.max_budget)
+        return Scope(
+            self.scope_name, self.rpm_limit, self.tpm_limit, self.max_parallel_requests, self.max_budget
+        )
 
     @classmethod
     def from_row(cls, kind: str, pk: str, row: dict[str, Any]) -> Entity:
@@ -136,7 +138,9 @@ class AuthCache:
         if self._master_hash is None:
             return self.master  # auth is off (loud warning at start-up)
         if not api_key:
-            raise ProxyError(401, "No API key passed: send 'Authorization: Bearer sk-...'.", "auth_error", "no_api_key")
+            raise ProxyError(
+                401, "No API key passed: send 'Authorization: Bearer sk-...'.", "auth_error", "no_api_key"
+            )
         token = hash_key(api_key)
         if hmac.compare_digest(token, self._master_hash):
             return self.master
@@ -184,7 +188,9 @@ class AuthCache:
                 self._entries[token] = (stale[0], time.monotonic() + 1.0)
                 return stale[0]
             log.warning("auth lookup failed: %s", type(exc).__name__)
-            raise ProxyError(503, "The key store is unavailable; try again shortly.", "service_unavailable") from exc
+            raise ProxyError(
+                503, "The key store is unavailable; try again shortly.", "service_unavailable"
+            ) from exc
         if key is None:
             self._entries[token] = (None, time.monotonic() + NEGATIVE_TTL)
             return None

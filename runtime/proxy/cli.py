@@ -55,7 +55,8 @@ def build_gateway_from_env() -> Any:
 
 def _logging(debug: bool) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if debug else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.DEBUG if debug else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not debug:
         logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -95,7 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         "log_level": "debug" if args.debug else "warning",
         "timeout_graceful_shutdown": 30,
     }
-    log.info("llmrelay gateway on http://%s:%s serving %s", host, args.port, ", ".join(cfg.model_names()) or "no models")
+    log.info(
+        "llmrelay gateway on http://%s:%s serving %s",
+        host,
+        args.port,
+        ", ".join(cfg.model_names()) or "no models",
+    )
     if args.workers > 1:
         _migrate_first(cfg)
         os.environ[ENV_ARGS] = json.dumps(argv)

@@ -23,7 +23,13 @@ class ConfigError(ValueError):
 
 TOP_LEVEL = {"model_list", "litellm_settings", "router_settings", "general_settings", "environment_variables"}
 # Known LiteLLM top-level sections that llmrelay does not implement and that carry no access rule.
-TOP_LEVEL_IGNORED = {"callback_settings", "credential_list", "mcp_servers", "search_tools", "vector_store_registry"}
+TOP_LEVEL_IGNORED = {
+    "callback_settings",
+    "credential_list",
+    "mcp_servers",
+    "search_tools",
+    "vector_store_registry",
+}
 TOP_LEVEL_REFUSED = {
     "guardrails": "guardrails filter what reaches a model",
 }

@@ -59,7 +59,9 @@ async def health(gw: Gateway, request: Request) -> Response:
 
     caller = await gw.auth.authenticate(request.api_key())
     admin.require_admin(caller)
-    results = await asyncio.gather(*(_probe(gw, d) for name in gw.router.names() for d in gw.router.by_name[name]))
+    results = await asyncio.gather(
+        *(_probe(gw, d) for name in gw.router.names() for d in gw.router.by_name[name])
+    )
     healthy = [r for r in results if "error" not in r]
     unhealthy = [r for r in results if "error" in r]
     return json_response(

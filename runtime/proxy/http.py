@@ -91,13 +91,17 @@ class ClientDisconnected(Exception):
 
 
 def too_large(limit: int) -> ProxyError:
-    return ProxyError(413, f"Request body exceeds the gateway's limit of {limit} bytes.", code="request_too_large")
+    return ProxyError(
+        413, f"Request body exceeds the gateway's limit of {limit} bytes.", code="request_too_large"
+    )
 
 
 class Response:
     __slots__ = ("status", "body", "headers")
 
-    def __init__(self, body: bytes, status: int = 200, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    def __init__(
+        self, body: bytes, status: int = 200, headers: list[tuple[bytes, bytes]] | None = None
+    ) -> None:
         self.status = status
         self.body = body
         self.headers = headers if headers is not None else list(JSON_HEADERS)

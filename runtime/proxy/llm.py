@@ -117,7 +117,11 @@ async def admit(gw: Gateway, request: Request, call_type: str, required: str) ->
         )
     if not caller.allows_model(model):
         raise ProxyError(
-            401, f"This key is not allowed to call model '{model}'.", "key_model_access_denied", "401", "model"
+            401,
+            f"This key is not allowed to call model '{model}'.",
+            "key_model_access_denied",
+            "401",
+            "model",
         )
     for name in FORBIDDEN_PARAMS.intersection(body):
         raise bad_request(f"'{name}' cannot be set by a client of the gateway.", name, "forbidden_param")
@@ -143,7 +147,9 @@ async def _acquire(gw: Gateway, scopes: list[Scope], request_id: str) -> Verdict
         verdict = await gw.limiter.acquire(scopes, request_id)
     except Exception as exc:  # Redis unreachable: refuse rather than run without limits
         log.warning("limit check failed: %s", type(exc).__name__)
-        raise ProxyError(503, "Rate-limit store unavailable; try again shortly.", "service_unavailable") from exc
+        raise ProxyError(
+            503, "Rate-limit store unavailable; try again shortly.", "service_unavailable"
+        ) from exc
     if verdict.ok:
         return verdict
     kind, _, _ident = verdict.scope.partition(":")
@@ -154,7 +160,9 @@ async def _acquire(gw: Gateway, scopes: list[Scope], request_id: str) -> Verdict
             "budget_exceeded",
             "400",
         )
-    what = {"rpm": "requests per minute", "tpm": "tokens per minute", "parallel": "parallel requests"}[verdict.reason]
+    what = {"rpm": "requests per minute", "tpm": "tokens per minute", "parallel": "parallel requests"}[
+        verdict.reason
+    ]
     raise ProxyError(
         429,
         f"Rate limit reached for this {kind}: {what} limit. Retry after {verdict.retry_after:.1f}s.",
@@ -217,7 +225,9 @@ def _spend_row(
         "model": call.deployment.model,
         "model_group": call.model_group,
         "model_id": call.deployment.model_id,
-        "custom_llm_provider": call.deployment.model.split("/", 1)[0] if "/" in call.deployment.model else None,
+        "custom_llm_provider": call.deployment.model.split("/", 1)[0]
+        if "/" in call.deployment.model
+        else None,
         "api_base": call.deployment.api_base,
         "user_id": caller.user_id,
         "team_id": caller.team_id,
@@ -270,7 +280,9 @@ async def _run_cancellable(request: Request, coro: Any) -> Any:
     return task.result()
 
 
-async def _simple_call(gw: Gateway, request: Request, call_type: str, required: str, fn_name: str) -> Response:
+async def _simple_call(
+    gw: Gateway, request: Request, call_type: str, required: str, fn_name: str
+) -> Response:
     call = await admit(gw, request, call_type, required)
     return await _complete(gw, request, call, fn_name)
 
@@ -289,7 +301,9 @@ async def _complete(gw: Gateway, request: Request, call: Call, fn_name: str) -> 
         raise _as_proxy_error(exc) from None
     cost = (getattr(result, "_hidden_params", None) or {}).get("response_cost")
     body = result.model_dump_json(exclude_none=True).encode()
-    await finish(gw, call, getattr(result, "usage", None), cost, body.decode() if gw.cfg.store_prompts else None)
+    await finish(
+        gw, call, getattr(result, "usage", None), cost, body.decode() if gw.cfg.store_prompts else None
+    )
     return Response(body, 200, [(b"content-type", b"application/json"), *call_headers(call, cost)])
 
 
@@ -370,7 +384,9 @@ async def _pump(gw: Gateway, request: Request, call: Call, stream: Any, first: A
         await asyncio.gather(task, return_exceptions=True)
         await stream.aclose()  # releases the upstream connection; prices what was streamed
         complete = task.done() and not task.cancelled() and task.exception() is None
-        await finish(gw, call, stream.usage, stream.response_cost, None if not complete else _stored(gw, stream))
+        await finish(
+            gw, call, stream.usage, stream.response_cost, None if not complete else _stored(gw, stream)
+        )
 
 
 def _stored(gw: Gateway, stream: Any) -> Any:
@@ -415,7 +431,10 @@ def _visible_models(gw: Gateway, caller: Caller) -> list[str]:
 
 async def list_models(gw: Gateway, request: Request) -> Response:
     caller = await gw.auth.authenticate(request.api_key())
-    data = [{"id": n, "object": "model", "created": CREATED, "owned_by": "openai"} for n in _visible_models(gw, caller)]
+    data = [
+        {"id": n, "object": "model", "created": CREATED, "owned_by": "openai"}
+        for n in _visible_models(gw, caller)
+    ]
     return json_response({"object": "list", "data": data})
 
 
@@ -423,7 +442,9 @@ async def retrieve_model(gw: Gateway, request: Request) -> Response:
     caller = await gw.auth.authenticate(request.api_key())
     name = request.scope["path_param"]
     if name not in _visible_models(gw, caller):
-        raise ProxyError(404, f"The model '{name}' does not exist on this gateway.", code="model_not_found", param="model")
+        raise ProxyError(
+            404, f"The model '{name}' does not exist on this gateway.", code="model_not_found", param="model"
+        )
     return json_response({"id": name, "object": "model", "created": CREATED, "owned_by": "openai"})
 
 
@@ -442,5 +463,7 @@ async def model_info(gw: Gateway, request: Request) -> Response:
             info.update(d.model_info)
             info["id"] = d.model_id
             params = {k: v for k, v in d.params.items() if k not in ("api_key",)}
-            data.append({"model_name": name, "litellm_params": {"model": d.model, **params}, "model_info": info})
+            data.append(
+                {"model_name": name, "litellm_params": {"model": d.model, **params}, "model_info": info}
+            )
     return json_response({"data": data})

@@ -64,7 +64,10 @@ def build_document() -> dict[str, Any]:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "responses": {
-                "Error": {"description": "OpenAI-shaped error", "content": {"application/json": {"schema": error}}}
+                "Error": {
+                    "description": "OpenAI-shaped error",
+                    "content": {"application/json": {"schema": error}},
+                }
             },
         },
     }
@@ -92,6 +95,8 @@ async def docs(gw: Gateway, request: Request) -> Response:
         "<style>body{font-family:sans-serif;margin:2em}td{padding:2px 12px}</style></head><body>"
         "<h1>llmrelay gateway</h1><p>Machine-readable: <a href='/openapi.json'>/openapi.json</a>. "
         "OpenAI routes are also served under <code>/v1</code>.</p>"
-        "<table><tr><th>method</th><th>path</th><th>what</th><th>auth</th></tr>" + "".join(rows) + "</table></body></html>"
+        "<table><tr><th>method</th><th>path</th><th>what</th><th>auth</th></tr>"
+        + "".join(rows)
+        + "</table></body></html>"
     )
     return Response(page.encode(), 200, [(b"content-type", b"text/html; charset=utf-8")])

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
+
 # Columns every budgeted entity (key, team, user) shares, so limits are applied uniformly.
 def _budget_columns() -> list[sa.Column]:
     return [

@@ -69,7 +69,9 @@ class SpendWriter:
             except Exception as exc:  # the database is down or the connection was cut
                 self.failures += 1
                 if self.failures in (1, 10) or self.failures % 100 == 0:
-                    log.warning("spend write failed (%s rows buffered): %s", len(self._rows), type(exc).__name__)
+                    log.warning(
+                        "spend write failed (%s rows buffered): %s", len(self._rows), type(exc).__name__
+                    )
                 return False
             del self._rows[: len(batch)]
             self.written += len(batch)
@@ -107,7 +109,9 @@ class SpendWriter:
         while not await self.flush() and loop.time() < end:
             await asyncio.sleep(0.25)
         if self._rows:
-            log.error("shutdown with %s spend rows unwritten: the database stayed unreachable", len(self._rows))
+            log.error(
+                "shutdown with %s spend rows unwritten: the database stayed unreachable", len(self._rows)
+            )
 
 
 def _insert_for(engine: AsyncEngine) -> Any:
@@ -119,7 +123,11 @@ def _insert_for(engine: AsyncEngine) -> Any:
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
-    totals: dict[str, dict[str, float]] = {"key": defaultdict(float), "team": defaultdict(float), "user": defaultdict(float)}
+    totals: dict[str, dict[str, float]] = {
+        "key": defaultdict(float),
+        "team": defaultdict(float),
+        "user": defaultdict(float),
+    }
     for row in rows:
         cost = row["spend"]
         if not cost:

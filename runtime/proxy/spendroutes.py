@@ -86,7 +86,11 @@ def rows_query(conds: list[Any], limit: int) -> sa.Select:
 
 
 def summary_queries(dialect: str, conds: list[Any]) -> list[sa.Select]:
-    day = sa.func.date(spend_logs.c.start_time) if dialect == "sqlite" else sa.cast(spend_logs.c.start_time, sa.Date)
+    day = (
+        sa.func.date(spend_logs.c.start_time)
+        if dialect == "sqlite"
+        else sa.cast(spend_logs.c.start_time, sa.Date)
+    )
     day = day.label("day")
     total = sa.func.sum(spend_logs.c.spend).label("spend")
     return [

@@ -81,9 +81,13 @@ async def fetch_auth(engine: AsyncEngine, token: str) -> tuple[dict | None, dict
             return None, None, None
         team = user = None
         if key["team_id"]:
-            team = row_dict((await conn.execute(sa.select(teams).where(teams.c.team_id == key["team_id"]))).first())
+            team = row_dict(
+                (await conn.execute(sa.select(teams).where(teams.c.team_id == key["team_id"]))).first()
+            )
         if key["user_id"]:
-            user = row_dict((await conn.execute(sa.select(users).where(users.c.user_id == key["user_id"]))).first())
+            user = row_dict(
+                (await conn.execute(sa.select(users).where(users.c.user_id == key["user_id"]))).first()
+            )
     return key, team, user
 
 
@@ -92,7 +96,9 @@ async def insert(engine: AsyncEngine, table: sa.Table, values: dict[str, Any]) -
         await conn.execute(sa.insert(table).values(**values))
 
 
-async def update(engine: AsyncEngine, table: sa.Table, column: str, value: Any, values: dict[str, Any]) -> int:
+async def update(
+    engine: AsyncEngine, table: sa.Table, column: str, value: Any, values: dict[str, Any]
+) -> int:
     async with engine.begin() as conn:
         result = await conn.execute(sa.update(table).where(table.c[column] == value).values(**values))
     return result.rowcount
@@ -115,7 +121,11 @@ async def list_keys(
     async with engine.connect() as conn:
         total = (await conn.execute(sa.select(sa.func.count()).select_from(keys).where(*conds))).scalar_one()
         rows = await conn.execute(
-            sa.select(keys).where(*conds).order_by(keys.c.created_at, keys.c.token).offset((page - 1) * size).limit(size)
+            sa.select(keys)
+            .where(*conds)
+            .order_by(keys.c.created_at, keys.c.token)
+            .offset((page - 1) * size)
+            .limit(size)
         )
         return [dict(r._mapping) for r in rows], int(total)
 
@@ -134,7 +144,9 @@ async def due_budget_resets(engine: AsyncEngine, table: sa.Table, now: datetime)
         return [dict(r._mapping) for r in rows]
 
 
-async def reset_budget(engine: AsyncEngine, table: sa.Table, pk: str, row: dict[str, Any], now: datetime) -> bool:
+async def reset_budget(
+    engine: AsyncEngine, table: sa.Table, pk: str, row: dict[str, Any], now: datetime
+) -> bool:
     """Zero one row's spend for a new period; compare-and-set so only one instance wins."""
     next_reset = now + parse_duration(row["budget_duration"]) if row.get("budget_duration") else None
     async with engine.begin() as conn:
