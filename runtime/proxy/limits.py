@@ -213,7 +213,7 @@ class RedisLimiter:
         args: list[Any] = [now, WINDOW_MS, request_id]
         for s in scopes:
             keys.extend(self._keys(s.name, minute))
-            args.extend(_num(s.rpm), _num(s.tpm), _num(s.parallel), _num(s.max_budget))
+            args.extend((_num(s.rpm), _num(s.tpm), _num(s.parallel), _num(s.max_budget)))
         if not keys:
             return Verdict(True)
         reason, index, a, b = await self._acquire(keys=keys, args=args)
@@ -235,7 +235,7 @@ class RedisLimiter:
         for s in scopes:
             _rk, tk, pk, sk = self._keys(s.name, minute)
             keys.extend((tk, pk, sk))
-            args.extend(_flag(s.tpm), _flag(s.parallel), _flag(s.max_budget))
+            args.extend((_flag(s.tpm), _flag(s.parallel), _flag(s.max_budget)))
         if keys:
             await self._release(keys=keys, args=args)
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from .errors import ProxyError, bad_request
 from .http import Request, Response, json_response
-from .schema import spend_logs
+from .schema import spend_logs as logs
 from .store import hash_key
 
 if TYPE_CHECKING:
@@ -66,36 +66,36 @@ def build_filters(q: dict[str, str]) -> tuple[list[Any], bool]:
     """SQL conditions from the query; the flag says whether only a date range was given."""
     conds: list[Any] = []
     if q.get("api_key"):
-        conds.append(spend_logs.c.api_key == hash_key(q["api_key"]))
+        conds.append(logs.c.api_key == hash_key(q["api_key"]))
     if q.get("user_id"):
-        conds.append(spend_logs.c.user_id == q["user_id"])
+        conds.append(logs.c.user_id == q["user_id"])
     if q.get("team_id"):
-        conds.append(spend_logs.c.team_id == q["team_id"])
+        conds.append(logs.c.team_id == q["team_id"])
     if q.get("request_id"):
-        conds.append(spend_logs.c.request_id == q["request_id"])
+        conds.append(logs.c.request_id == q["request_id"])
     only_dates = not conds
     if q.get("start_date"):
-        conds.append(spend_logs.c.start_time >= parse_date(q["start_date"], "start_date"))
+        conds.append(logs.c.start_time >= parse_date(q["start_date"], "start_date"))
     if q.get("end_date"):
-        conds.append(spend_logs.c.start_time < parse_date(q["end_date"], "end_date", end=True))
+        conds.append(logs.c.start_time < parse_date(q["end_date"], "end_date", end=True))
     return conds, only_dates and bool(q.get("start_date") and q.get("end_date"))
 
 
 def rows_query(conds: list[Any], limit: int) -> sa.Select:
-    return sa.select(spend_logs).where(*conds).order_by(spend_logs.c.start_time.desc()).limit(limit)
+    return sa.select(logs).where(*conds).order_by(logs.c.start_time.desc()).limit(limit)
 
 
 def summary_queries(dialect: str, conds: list[Any]) -> list[sa.Select]:
     day = (
-        sa.func.date(spend_logs.c.start_time)
+        sa.func.date(logs.c.start_time)
         if dialect == "sqlite"
-        else sa.cast(spend_logs.c.start_time, sa.Date)
+        else sa.cast(logs.c.start_time, sa.Date)
     )
     day = day.label("day")
-    total = sa.func.sum(spend_logs.c.spend).label("spend")
+    total = sa.func.sum(logs.c.spend).label("spend")
     return [
-        sa.select(day, spend_logs.c.user_id, total).where(*conds).group_by(day, spend_logs.c.user_id),
-        sa.select(day, spend_logs.c.model, total).where(*conds).group_by(day, spend_logs.c.model),
+        sa.select(day, logs.c.user_id, total).where(*conds).group_by(day, logs.c.user_id),
+        sa.select(day, logs.c.model, total).where(*conds).group_by(day, logs.c.model),
     ]
 
 
