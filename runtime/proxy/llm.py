@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from .auth import Caller
 from .config import Deployment
 from .errors import ProxyError, bad_request, describe, from_sdk
@@ -189,8 +191,15 @@ def sdk_kwargs(gw: Gateway, call: Call, skip: tuple[str, ...]) -> dict[str, Any]
 # --- completion of a call: limits, spend, headers ----------------------------------------------------
 
 
-async def finish(gw: Gateway, call: Call, usage: Any, cost: float | None, response: Any = None) -> None:
-    """Release the limits and queue the spend row; runs once per admitted call."""
+async def finish(
+    gw: Gateway,
+    call: Call,
+    usage: Any,
+    cost: float | None,
+    status: str | None = "success",
+    stored: Any = None,
+) -> None:
+    """Release the limits and queue the spend row (none when ``status`` is None); runs once per call."""
     if call.released:
         return
     call.released = True
@@ -202,12 +211,12 @@ async def finish(gw: Gateway, call: Call, usage: Any, cost: float | None, respon
         await gw.limiter.release(call.scopes, total, cost)
     except Exception as exc:
         log.warning("limit release failed: %s", type(exc).__name__)
-    if gw.spend is not None and not gw.cfg.disable_spend_logs and response is not False:
-        gw.spend.add(_spend_row(gw, call, prompt, completion, total, cost, response))
+    if gw.spend is not None and not gw.cfg.disable_spend_logs and status is not None:
+        gw.spend.add(_spend_row(gw, call, prompt, completion, total, cost, status, stored))
 
 
 def _spend_row(
-    gw: Gateway, call: Call, prompt: int, completion: int, total: int, cost: float, response: Any
+    gw: Gateway, call: Call, prompt: int, completion: int, total: int, cost: float, status: str, stored: Any
 ) -> dict[str, Any]:
     caller = call.caller
     store = gw.cfg.store_prompts
@@ -232,10 +241,10 @@ def _spend_row(
         "user_id": caller.user_id,
         "team_id": caller.team_id,
         "end_user": end_user if isinstance(end_user, str) else None,
-        "status": "success" if response is not None else "partial",
+        "status": status,
         "metadata": {"user_api_key_alias": caller.key_alias} if caller.key_alias else None,
         "messages": _prompt_of(call.body) if store else None,
-        "response": response if store and response is not None else None,
+        "response": stored if store else None,
     }
 
 
@@ -294,16 +303,15 @@ async def _complete(gw: Gateway, request: Request, call: Call, fn_name: str) -> 
     try:
         result = await _run_cancellable(request, getattr(llmrelay, fn_name)(**kwargs))
     except ClientDisconnected:
-        await finish(gw, call, None, 0.0, response=False)
+        await finish(gw, call, None, 0.0, status=None)
         raise
     except Exception as exc:
-        await finish(gw, call, None, 0.0, response=False)
+        await finish(gw, call, None, 0.0, status=None)
         raise _as_proxy_error(exc) from None
     cost = (getattr(result, "_hidden_params", None) or {}).get("response_cost")
     body = result.model_dump_json(exclude_none=True).encode()
-    await finish(
-        gw, call, getattr(result, "usage", None), cost, body.decode() if gw.cfg.store_prompts else None
-    )
+    stored = orjson.loads(body) if gw.cfg.store_prompts else None
+    await finish(gw, call, getattr(result, "usage", None), cost, "success", stored)
     return Response(body, 200, [(b"content-type", b"application/json"), *call_headers(call, cost)])
 
 
@@ -355,7 +363,7 @@ async def _stream_chat(gw: Gateway, request: Request, call: Call) -> None:
     except StopAsyncIteration:
         first = None
     except Exception as exc:
-        await finish(gw, call, None, 0.0, response=False)
+        await finish(gw, call, None, 0.0, status=None)
         raise _as_proxy_error(exc) from None
     _open_streams.add(stream)
     try:
@@ -384,8 +392,9 @@ async def _pump(gw: Gateway, request: Request, call: Call, stream: Any, first: A
         await asyncio.gather(task, return_exceptions=True)
         await stream.aclose()  # releases the upstream connection; prices what was streamed
         complete = task.done() and not task.cancelled() and task.exception() is None
+        status = "success" if complete else "partial"
         await finish(
-            gw, call, stream.usage, stream.response_cost, None if not complete else _stored(gw, stream)
+            gw, call, stream.usage, stream.response_cost, status, _stored(gw, stream) if complete else None
         )
 
 

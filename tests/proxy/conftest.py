@@ -50,6 +50,7 @@ def mock_config(**general: Any) -> dict[str, Any]:
                 "model_name": "other",
                 "litellm_params": {"model": "mock/other", "mock_response": "other", **prices},
             },
+            {"model_name": "plain", "litellm_params": {"model": "mock/plain", **prices}},
             {
                 "model_name": "limited",
                 "litellm_params": {"model": "mock/limited", "mock_response": "x", "rpm": 2, **prices},

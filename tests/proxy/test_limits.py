@@ -6,7 +6,6 @@ import asyncio
 import uuid
 
 import pytest
-
 from llmrelay.proxy.limits import LocalLimiter, RedisLimiter, Scope
 
 from .conftest import REDIS_URL

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
 from llmrelay.proxy import db, spendroutes, store
 from llmrelay.proxy.schema import HEAD_REVISION, keys, metadata, spend_logs
 
