@@ -60,7 +60,8 @@ def _ruff(folder: Path) -> None:
     ruff = [sys.executable, "-m", "ruff"]
     common = ["--no-cache", "--config", str(ROOT / "pyproject.toml")]
     subprocess.run(
-        [*ruff, "check", *common, "--fix", "--quiet", "--select", "F401,I", "--exit-zero", str(folder)], check=True
+        [*ruff, "check", *common, "--fix", "--quiet", "--select", "F401,I", "--exit-zero", str(folder)],
+        check=True,
     )
     subprocess.run([*ruff, "format", *common, "--quiet", str(folder)], check=True)
 
@@ -120,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(out, target, ignore=shutil.ignore_patterns("__pycache__"))
-    print(f"generated {len(specs)} specs into generated/" + (f" ({len(problems)} files changed)" if problems else ""))
+    print(
+        f"generated {len(specs)} specs into generated/"
+        + (f" ({len(problems)} files changed)" if problems else "")
+    )
     return 0
 
 

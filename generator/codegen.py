@@ -29,7 +29,9 @@ DATAMODEL_CODEGEN_OPTIONS = [
 
 
 def wire_models(source: Path, output: Path, header_source: str) -> None:
-    header = f"# Code generated from {header_source} by `make generate` (datamodel-code-generator). DO NOT EDIT."
+    header = (
+        f"# Code generated from {header_source} by `make generate` (datamodel-code-generator). DO NOT EDIT."
+    )
     command = [
         sys.executable,
         "-m",

@@ -15,7 +15,16 @@ import yaml
 
 from .schema import SCHEMA_VERSION, ProviderSpec, SpecError, validate
 
-NOT_INHERITED = ("name", "display_name", "docs", "abstract", "bare_model_names", "models", "extends", "wire_openapi")
+NOT_INHERITED = (
+    "name",
+    "display_name",
+    "docs",
+    "abstract",
+    "bare_model_names",
+    "models",
+    "extends",
+    "wire_openapi",
+)
 
 
 @dataclass(frozen=True)

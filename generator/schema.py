@@ -227,7 +227,11 @@ def _allowed_keys(loc: tuple[Any, ...]) -> str:
             continue
         annotation = field.annotation
         model = next(
-            (a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, BaseModel)),
+            (
+                a
+                for a in getattr(annotation, "__args__", (annotation,))
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            ),
             model,
         )
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):

@@ -243,7 +243,7 @@ def error_from_name(spec: str, message: str = "This is a mock exception") -> LLM
     name = spec.rsplit(".", 1)[-1]
     if name not in _HIERARCHY:
         raise ValueError(f"unknown exception name {spec!r}; known: {', '.join(sorted(_HIERARCHY))}")
-    return get_class(name)(message, llm_provider="mock", model=None)
+    return get_class(name)(message, llm_provider=None, model=None)
 
 
 __all__ = ["DEFAULT_STATUS_MAP", "LLMRelayError", "RETRYABLE_STATUSES", "classify", "get_class", *_HIERARCHY]

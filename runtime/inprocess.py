@@ -39,7 +39,7 @@ def _chat(body: dict[str, Any]) -> httpx.Response:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         return _error(400, "'messages' must be a non-empty list", "invalid_messages")
-    model = body.get("model", "mock")
+    model = body.get("model")
     reply = MOCK_REPLY
     prompt = _prompt_tokens(messages)
     completion = len(_words(reply))
@@ -127,7 +127,7 @@ _ROUTES: dict[str, Callable[[dict[str, Any]], httpx.Response]] = {
 def canonical_echo(request: httpx.Request) -> httpx.Response:
     path = request.url.path.rstrip("/")
     if request.method == "GET" and path.endswith("/models"):
-        return httpx.Response(200, json={"object": "list", "data": [{"id": "mock", "object": "model", "owned_by": "llmrelay"}]})
+        return httpx.Response(200, json={"object": "list", "data": [{"id": "echo", "object": "model", "owned_by": "llmrelay"}]})
     route = next((handler for suffix, handler in _ROUTES.items() if path.endswith("/" + suffix)), None)
     if route is None:
         return _error(404, f"no route {request.method} {path}", "not_found")

@@ -98,7 +98,8 @@ def _response(resp: dict[str, Any]) -> dict[str, Any]:
 def deserialize(text: str) -> dict[str, Any]:
     data = yaml.safe_load(text) or {}
     interactions = [
-        {"request": _request(i["request"]), "response": _response(i["response"])} for i in data.get("interactions", [])
+        {"request": _request(i["request"]), "response": _response(i["response"])}
+        for i in data.get("interactions", [])
     ]
     return {"interactions": interactions, "version": 1}
 
@@ -108,7 +109,11 @@ def serialize(cassette: dict[str, Any]) -> str:
     out = []
     for item in cassette["interactions"]:
         req, resp = item["request"], item["response"]
-        request: dict[str, Any] = {"method": req["method"], "uri": req["uri"], "headers": req.get("headers", {})}
+        request: dict[str, Any] = {
+            "method": req["method"],
+            "uri": req["uri"],
+            "headers": req.get("headers", {}),
+        }
         try:
             request["json"] = json.loads(req["body"]) if req.get("body") else None
         except (TypeError, ValueError):

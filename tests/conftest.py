@@ -34,7 +34,9 @@ def make_vcr() -> vcr.VCR:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "cassette(path): replay cassettes/<path>.yaml; every interaction must play")
+    config.addinivalue_line(
+        "markers", "cassette(path): replay cassettes/<path>.yaml; every interaction must play"
+    )
 
 
 @pytest.fixture
