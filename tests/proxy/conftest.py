@@ -174,11 +174,11 @@ def wait_http(url: str, proc: subprocess.Popen[bytes] | None = None, timeout: fl
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
-def start_upstream() -> tuple[subprocess.Popen[bytes], str]:
+def start_upstream(*args: str) -> tuple[subprocess.Popen[bytes], str]:
     """The project's fake OpenAI upstream (bench/gateway_upstream.py) on a free port."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "bench" / "gateway_upstream.py"), "--port", str(port)],
+        [sys.executable, str(REPO / "bench" / "gateway_upstream.py"), "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
