@@ -159,6 +159,13 @@ def _prepare_chat(model: str, messages: Any, kwargs: dict[str, Any]) -> tuple[Ad
     adapter, call = _make_call(model, "chat", control, call_params)
     adapter.check_params(call, params.CHAT_PARAM_NAMES)
     call.params["messages"] = messages
+    if call.stream and "stream" not in adapter.capabilities:
+        exceptions.raise_error(
+            "BadRequestError",
+            f"provider {adapter.provider!r} does not stream; call without stream=True",
+            llm_provider=adapter.provider,
+            model=call.model,
+        )
     options = call_params.get("stream_options")
     call.include_usage = bool(call.stream and options and options.get("include_usage"))
     return adapter, call, control
