@@ -1,0 +1,1 @@
+"""llmrelay's benchmarks: ``python -m bench`` (``make bench``). See bench/README.md."""
