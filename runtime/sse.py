@@ -33,6 +33,8 @@ class SSEDecoder:
         self._pending_cr = False
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        if not chunk:
+            return []  # an empty read must not forget a CR waiting for its LF
         if self._pending_cr and chunk.startswith(b"\n"):
             chunk = chunk[1:]  # the LF of a CRLF split across two chunks
         self._pending_cr = chunk.endswith(b"\r")

@@ -8,6 +8,7 @@ the stream ends, failure when it breaks or is closed early.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from .sse import DECODERS
 from .types import ModelResponse, ModelResponseStream, Usage
 
 _CHUNK = 65536
+logger = logging.getLogger("llmrelay")
 
 
 class CustomStreamWrapper:
@@ -44,11 +46,17 @@ class CustomStreamWrapper:
         self._decoder = DECODERS[adapter.stream_decoder]()
         self._finalize = finalize  # callable(wrapper, error) run once when the stream ends
         self._pending: deque[ModelResponseStream] = deque()
-        self._prefab = chunks is not None  # mock_response streams have no HTTP response
+        # mock_response streams have no HTTP response: their chunks come ready-made, and a trailing
+        # exception in the list is raised after them (a mock mid-stream error).
+        self._prefab = chunks is not None
+        self._prefab_error: BaseException | None = None
+        if chunks and isinstance(chunks[-1], BaseException):
+            chunks, self._prefab_error = chunks[:-1], chunks[-1]
         self.chunks: list[ModelResponseStream] = []
         self.usage: Usage | None = None
         self._accept(chunks or [])
         self._done = False
+        self._deferred: Exception | None = None
         self._sync_iter: Iterator[bytes] | None = None
         self._async_iter: AsyncIterator[bytes] | None = None
 
@@ -60,35 +68,43 @@ class CustomStreamWrapper:
     def __next__(self) -> ModelResponseStream:
         while not self._pending:
             if self._done:
+                self._raise_deferred()
                 raise StopIteration
             try:
                 data = self._next_bytes()
-            except Exception as exc:
+                if data is None:
+                    self._drain_end()
+                else:
+                    self._feed(data)
+            except BaseException as exc:  # a broken stream (or Ctrl-C) ends the call as a failure
                 self._end(exc)
-                raise
-            if data is None:
-                self._drain_end()
-            else:
-                self._feed(data)
+                self._close_response()
+                if not self._defer(exc):
+                    raise
         return self._emit()
 
     def _next_bytes(self) -> bytes | None:
         if self._prefab or self._response is None:
-            return None
+            return self._prefab_end()
         if self._sync_iter is None:
             self._sync_iter = self._response.iter_bytes(_CHUNK)
         try:
             return next(self._sync_iter)
         except StopIteration:
+            self._close_response()  # the whole body was read: give the connection back now
             return None
         except httpx.HTTPError as exc:
             raise http.transport_error(exc, self.call, self.adapter) from exc
 
-    def close(self) -> None:
-        if not self._done:
-            self._end(_closed_early())
+    def _close_response(self) -> None:
         if self._response is not None:
             self._response.close()
+
+    def close(self) -> None:
+        """Release the connection; a stream closed before its end is reported as a failure."""
+        if not self._done:
+            self._end(_closed_early())
+        self._close_response()
 
     def __enter__(self) -> CustomStreamWrapper:
         return self
@@ -104,23 +120,25 @@ class CustomStreamWrapper:
     async def __anext__(self) -> ModelResponseStream:
         while not self._pending:
             if self._done:
+                self._raise_deferred()
                 raise StopAsyncIteration
             try:
                 data = await self._anext_bytes()
-            except Exception as exc:
-                await self._aend(exc)
-                raise
-            if data is None:
-                self._drain_end()
-                if self._done and not self._pending:
+                if data is None:
+                    self._drain_end()
                     await self._aclose_response()
-            else:
-                self._feed(data)
+                else:
+                    self._feed(data)
+            except BaseException as exc:  # includes cancellation: the stream is over either way
+                self._end(exc)
+                await self._aclose_response()
+                if not self._defer(exc):
+                    raise
         return self._emit()
 
     async def _anext_bytes(self) -> bytes | None:
         if self._prefab or self._response is None:
-            return None
+            return self._prefab_end()
         if self._async_iter is None:
             self._async_iter = self._response.aiter_bytes(_CHUNK)
         try:
@@ -139,10 +157,6 @@ class CustomStreamWrapper:
         if self._response is not None:
             await self._response.aclose()
 
-    async def _aend(self, exc: BaseException) -> None:
-        self._end(exc)
-        await self._aclose_response()
-
     async def __aenter__(self) -> CustomStreamWrapper:
         return self
 
@@ -159,21 +173,36 @@ class CustomStreamWrapper:
         for chunk in chunks:
             if chunk.usage is not None:
                 self.usage = chunk.usage
-                if not chunk.choices and not self.call.include_usage:
-                    continue  # a usage-only chunk the caller did not ask for: keep the figures only
+                if not self.call.include_usage:
+                    if not chunk.choices:
+                        continue  # a usage-only chunk the caller did not ask for: keep the figures only
+                    chunk.usage = None  # OpenAI sends usage only when asked (stream_options.include_usage)
             self._pending.append(chunk)
 
     def _drain_end(self) -> None:
         """The body ended: flush the decoder and translator, then finish."""
         if self._translator is not None:
-            try:
-                for event in self._decoder.flush():
-                    self._accept(self._translator.feed(event.event, event.data))
-                self._accept(self._translator.close())
-            except Exception as exc:
-                self._end(exc)
-                raise
+            for event in self._decoder.flush():
+                self._accept(self._translator.feed(event.event, event.data))
+            self._accept(self._translator.close())
         self._end(None)
+
+    def _prefab_end(self) -> None:
+        error, self._prefab_error = self._prefab_error, None
+        if error is not None:
+            raise error
+
+    def _defer(self, exc: BaseException) -> bool:
+        """Chunks decoded before an error event are still delivered; the error follows them."""
+        if self._pending and isinstance(exc, Exception):
+            self._deferred = exc
+            return True
+        return False
+
+    def _raise_deferred(self) -> None:
+        error, self._deferred = self._deferred, None
+        if error is not None:
+            raise error
 
     def _emit(self) -> ModelResponseStream:
         chunk = self._pending.popleft()
@@ -181,13 +210,15 @@ class CustomStreamWrapper:
         return chunk
 
     def _end(self, error: BaseException | None) -> None:
+        """Record the outcome once; callbacks learn it from the finalizer, never twice."""
         if self._done:
             return
         self._done = True
-        if error is not None and self._response is not None and self._async_iter is None:
-            self._response.close()
         if self._finalize is not None:
-            self._finalize(self, error)
+            try:
+                self._finalize(self, error)
+            except Exception:  # reporting must never break the caller's stream
+                logger.exception("llmrelay: stream finalizer failed")
 
     @property
     def response_cost(self) -> float | None:
@@ -203,5 +234,6 @@ class CustomStreamWrapper:
 def _closed_early() -> BaseException:
     from . import exceptions
 
-    return exceptions.get_class("APIConnectionError")("stream closed before it finished", llm_provider=None)
-
+    return exceptions.get_class("APIConnectionError")(
+        message="stream closed before it finished", llm_provider=None
+    )
