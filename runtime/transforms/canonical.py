@@ -1,26 +1,51 @@
 """Transforms for dialects that speak the canonical (OpenAI) format on the wire.
 
 Responses parse straight into the canonical types; these functions only fix the small quirks
-that specs declare (renamed fields, usage carried somewhere else).
+that specs declare (renamed fields, usage carried somewhere else, counts under other names,
+finish reasons spelled differently, error objects inside a stream).
+
+The parsers take the fast path (``model_validate_json``) and fall back to
+:func:`normalize_chat_dict` only when a body does not validate as it is, so well-formed answers
+pay nothing for the tolerance.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
+from .. import exceptions
 from ..adapter import Adapter, Call, loads
 from ..types import (
+    CompletionTokensDetails,
     EmbeddingResponse,
     ImageResponse,
     ModelResponse,
     ModelResponseStream,
+    PromptTokensDetails,
     TextCompletionResponse,
     Usage,
 )
 
+Result = ModelResponse | ModelResponseStream
+
+
+# --- parsing -------------------------------------------------------------------------------
+
 
 def parse_chat(data: bytes) -> ModelResponse:
-    return ModelResponse.model_validate_json(data)
+    try:
+        return ModelResponse.model_validate_json(data)
+    except ValidationError:
+        return ModelResponse.model_validate(normalize_chat_dict(loads(data), "message"))
+
+
+def parse_chunk(data: bytes | str) -> ModelResponseStream:
+    try:
+        return ModelResponseStream.model_validate_json(data)
+    except ValidationError:
+        return ModelResponseStream.model_validate(normalize_chat_dict(loads(data), "delta"))
 
 
 def parse_embedding(data: bytes) -> EmbeddingResponse:
@@ -33,6 +58,52 @@ def parse_image(data: bytes) -> ImageResponse:
 
 def parse_text_completion(data: bytes) -> TextCompletionResponse:
     return TextCompletionResponse.model_validate_json(data)
+
+
+def normalize_chat_dict(body: Any, key: str) -> Any:
+    """Bring near-canonical chat JSON to the canonical shape, in place.
+
+    Handles what OpenAI-compatible servers are seen to send: a fractional ``created`` timestamp,
+    and ``content`` given as a list of typed blocks (``text`` blocks are joined; ``thinking``
+    blocks, whose ``thinking`` is a string or a list of text blocks, become ``reasoning_content``).
+    ``key`` is ``message`` for responses and ``delta`` for stream chunks.
+    """
+    if not isinstance(body, dict):
+        return body
+    if isinstance(body.get("created"), float):
+        body["created"] = int(body["created"])
+    for choice in body.get("choices") or ():
+        message = choice.get(key) if isinstance(choice, dict) else None
+        if isinstance(message, dict) and isinstance(message.get("content"), list):
+            text, reasoning = _split_blocks(message["content"])
+            message["content"] = text
+            if reasoning is not None and not message.get("reasoning_content"):
+                message["reasoning_content"] = reasoning
+    return body
+
+
+def _split_blocks(blocks: list[Any]) -> tuple[str | None, str | None]:
+    text: list[str] = []
+    reasoning: list[str] = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "thinking":
+            reasoning.append(_block_text(block.get("thinking")))
+        elif isinstance(block.get("text"), str):
+            text.append(block["text"])
+    return ("".join(text) if text else None), ("".join(reasoning) if reasoning else None)
+
+
+def _block_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(part.get("text", "") for part in value if isinstance(part, dict))
+    return ""
+
+
+# --- response and chunk fixes (``response.transforms`` / ``stream.chunk_transforms``) -------------
 
 
 def rename_message_fields(response: ModelResponse, fields: dict[str, str]) -> None:
@@ -56,7 +127,7 @@ def _rename_extras(obj: Any, fields: dict[str, str]) -> None:
             setattr(obj, target, value)
 
 
-def usage_from_extra(obj: ModelResponse | ModelResponseStream, path: str) -> None:
+def usage_from_extra(obj: Result, path: str) -> None:
     """Take usage from a provider extension object (e.g. ``x_ext.usage``) when ``usage`` is absent."""
     if obj.usage is not None or not obj.__pydantic_extra__:
         return
@@ -68,21 +139,115 @@ def usage_from_extra(obj: ModelResponse | ModelResponseStream, path: str) -> Non
         obj.usage = Usage.model_validate(value)
 
 
-class ChunkTranslator:
-    """Canonical stream: each ``data:`` line is a ``chat.completion.chunk``; ``[DONE]`` ends it."""
+def cached_tokens_from_usage_field(obj: Result, field: str) -> None:
+    """Fill ``prompt_tokens_details.cached_tokens`` from a usage count the provider names ``field``.
 
-    __slots__ = ("call", "adapter")
+    For servers that report cache hits as their own usage field (``prompt_cache_hit_tokens``,
+    ``num_cached_tokens``…) instead of, or besides, OpenAI's ``prompt_tokens_details``.
+    """
+    usage = obj.usage
+    count = _extra_int(usage, field)
+    if usage is None or count is None or usage.cached_tokens:
+        return
+    details = usage.prompt_tokens_details or PromptTokensDetails()
+    details.cached_tokens = count
+    usage.prompt_tokens_details = details
+
+
+def reasoning_tokens_from_usage_field(obj: Result, field: str) -> None:
+    """Fill ``completion_tokens_details.reasoning_tokens`` from a top-level usage field."""
+    usage = obj.usage
+    count = _extra_int(usage, field)
+    if usage is None or count is None or usage.reasoning_tokens:
+        return
+    details = usage.completion_tokens_details or CompletionTokensDetails()
+    details.reasoning_tokens = count
+    usage.completion_tokens_details = details
+
+
+def reasoning_outside_completion_tokens(obj: Result) -> None:
+    """Count reasoning inside ``completion_tokens``, as OpenAI does, for servers that count it apart.
+
+    Such servers report ``total = prompt + completion + reasoning``; when the figures add up that
+    way, the reasoning tokens are moved into ``completion_tokens`` (the total is unchanged).
+    """
+    usage = obj.usage
+    if usage is None or not usage.reasoning_tokens:
+        return
+    if usage.total_tokens == usage.prompt_tokens + usage.completion_tokens + usage.reasoning_tokens:
+        usage.completion_tokens += usage.reasoning_tokens
+
+
+def _extra_int(usage: Usage | None, field: str) -> int | None:
+    if usage is None or not usage.__pydantic_extra__:
+        return None
+    value = usage.__pydantic_extra__.get(field)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def map_finish_reasons(obj: Result, values: dict[str, str]) -> None:
+    """Rename finish reasons a server spells its own way (``eos`` → ``stop``…)."""
+    for choice in obj.choices:
+        if choice.finish_reason in values:
+            choice.finish_reason = values[choice.finish_reason]
+
+
+def tool_calls_finish_reason(response: ModelResponse, replace: list[str]) -> None:
+    """A message that carries tool calls finished with ``tool_calls``, whatever ``replace``-listed
+    reason (``""``, ``stop``) the server gave."""
+    for choice in response.choices:
+        if choice.message.tool_calls and (choice.finish_reason or "") in replace:
+            choice.finish_reason = "tool_calls"
+
+
+# --- streams -----------------------------------------------------------------------------
+
+
+class ChunkTranslator:
+    """Canonical stream: each ``data:`` line is a ``chat.completion.chunk``; ``[DONE]`` ends it.
+
+    An error arrives either as its own event (``event: error`` or a ``{"error": …}`` payload) or
+    as an ``error`` object inside an otherwise normal chunk; both raise from the iterator. The
+    spec's ``chunk_transforms`` (compiled into ``adapter.fix_chunk``) run on every chunk.
+    """
+
+    __slots__ = ("call", "adapter", "fix")
 
     def __init__(self, call: Call, adapter: Adapter) -> None:
         self.call = call
         self.adapter = adapter
+        self.fix = adapter.fix_chunk
 
     def feed(self, event: str | None, data: str) -> list[ModelResponseStream]:
         if data == "[DONE]" or not data:
             return []
         if event == "error" or data.startswith('{"error"'):
-            raise self.adapter.stream_error(self.call, loads(data))
-        return [ModelResponseStream.model_validate_json(data)]
+            raise stream_error(self.call, self.adapter, loads(data))
+        chunk = parse_chunk(data)
+        extra = chunk.__pydantic_extra__
+        if extra and extra.get("error"):
+            raise stream_error(self.call, self.adapter, {"error": extra["error"]})
+        if self.fix is not None:
+            self.fix(chunk)
+        return [chunk]
 
     def close(self) -> list[ModelResponseStream]:
         return []
+
+
+def stream_error(call: Call, adapter: Adapter, payload: Any) -> Exception:
+    """The exception for an error inside a 200 stream.
+
+    When the error object carries its HTTP status (``error.status_code``, or a numeric
+    ``error.code``) that status classifies it; otherwise the spec's in-stream mapping does.
+    """
+    error = payload.get("error") if isinstance(payload, dict) else None
+    status = None
+    if isinstance(error, dict):
+        status = next(
+            (v for v in (error.get("status_code"), error.get("code")) if isinstance(v, int) and 400 <= v < 600),
+            None,
+        )
+    if status is None:
+        return adapter.stream_error(call, payload)
+    return exceptions.classify(status, payload, adapter.error_spec, llm_provider=adapter.provider, model=call.model)
