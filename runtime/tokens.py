@@ -1,15 +1,33 @@
-"""``token_counter``: exact where a tokenizer is available offline, an approximation otherwise.
+"""``token_counter``, ``encode`` and ``decode``: exact offline for OpenAI's encodings.
 
-Exact counting uses tiktoken when it is installed (``llmrelay[tokenizers]``) *and* its encoding
-files can be loaded without a download (tiktoken fetches them on first use, which fails
-offline): set ``TIKTOKEN_CACHE_DIR`` to a folder holding them. Otherwise the count is an
-approximation (about 4 characters a token, plus OpenAI's per-message overhead), and
-``token_counter(..., return_details=True)`` says which one was used.
+Exact path: with the ``tokenizers`` extra (``pip install 'llmrelay[tokenizers]'``, which installs
+tiktoken), counts use tiktoken's BPE engine over the ``o200k_base`` and ``cl100k_base`` rank files
+that ship *inside llmrelay* (``llmrelay/tokenizer_data/``, 5.3 MB unpacked, about 2.5 MB in the
+wheel; see that package's docstring for provenance and licence). tiktoken itself would download
+those files on first use, which fails without network; llmrelay never asks it to: it reads the
+shipped file, checks its SHA-256 against the digest tiktoken publishes, and builds
+``tiktoken.Encoding`` directly. Nothing is downloaded, no environment variable is changed, and
+``tiktoken.get_encoding`` elsewhere in the process is unaffected. Which encoding a model uses comes
+from tiktoken's own model table (``gpt-4o`` -> ``o200k_base``, ``gpt-4`` -> ``cl100k_base``).
+
+Approximate paths, always labelled (``token_counter(..., return_details=True)`` returns
+``{"tokens", "exact", "method"}``):
+
+- a model tiktoken does not know (another vendor's tokenizer): counted with ``cl100k_base``,
+  ``exact=False``, ``method="tiktoken:cl100k_base (approximation)"``;
+- tiktoken not installed: about four characters a token, ``method="approximate:4-chars-per-token"``.
+
+Chat messages add OpenAI's documented overhead: 3 tokens per message, 1 per ``name``, 3 to prime
+the reply.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import threading
+from importlib import resources
 from typing import Any
 
 from pydantic_core import to_json
@@ -18,20 +36,102 @@ from pydantic_core import to_json
 _PER_MESSAGE = 3
 _PER_NAME = 1
 _REPLY_PRIMING = 3
+_FALLBACK_ENCODING = "cl100k_base"
+
+_ENDOFTEXT = "<|endoftext|>"
+_ENDOFPROMPT = "<|endofprompt|>"
+
+# The two encodings llmrelay ships, with the facts tiktoken_ext/openai_public.py gives for them:
+# the SHA-256 of the rank file, the pre-tokenisation pattern and the special tokens.
+# tests/core/test_tokens.py checks these against tiktoken's own constructors.
+_O200K_PATTERN = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+_CL100K_PATTERN = r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+ENCODINGS: dict[str, dict[str, Any]] = {
+    "o200k_base": {
+        "sha256": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+        "pat_str": _O200K_PATTERN,
+        "special_tokens": {_ENDOFTEXT: 199999, _ENDOFPROMPT: 200018},
+    },
+    "cl100k_base": {
+        "sha256": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+        "pat_str": _CL100K_PATTERN,
+        "special_tokens": {
+            _ENDOFTEXT: 100257,
+            "<|fim_prefix|>": 100258,
+            "<|fim_middle|>": 100259,
+            "<|fim_suffix|>": 100260,
+            _ENDOFPROMPT: 100276,
+        },
+    },
+}
+_load_lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=8)
-def _encoding(model: str) -> Any:
-    """A tiktoken encoding for the model, or None when none can be had offline."""
+def load_ranks(name: str) -> dict[bytes, int]:
+    """The BPE ranks of a shipped encoding, checked against tiktoken's published SHA-256."""
+    data = resources.files("llmrelay.tokenizer_data").joinpath(f"{name}.tiktoken").read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != ENCODINGS[name]["sha256"]:
+        raise ValueError(f"llmrelay/tokenizer_data/{name}.tiktoken is corrupt (sha256 {digest})")
+    ranks: dict[bytes, int] = {}
+    for line in data.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
+@functools.lru_cache(maxsize=4)
+def get_encoding(name: str) -> Any:
+    """A ``tiktoken.Encoding`` for a shipped encoding, built without any download.
+
+    Raises ImportError when tiktoken is not installed.
+    """
+    import tiktoken
+
+    spec = ENCODINGS[name]
+    with _load_lock:  # two threads asking at once parse the file once
+        return tiktoken.Encoding(
+            name=name,
+            pat_str=spec["pat_str"],
+            mergeable_ranks=load_ranks(name),
+            special_tokens=spec["special_tokens"],
+        )
+
+
+def encoding_name(model: str) -> tuple[str, bool]:
+    """``(encoding name, exact)`` for a model: tiktoken's model table, else an approximation."""
+    name = model.rsplit("/", 1)[-1]
     try:
-        import tiktoken
+        from tiktoken.model import encoding_name_for_model
+
+        encoding = encoding_name_for_model(name)
+    except (ImportError, KeyError):
+        return _FALLBACK_ENCODING, False
+    if encoding in ENCODINGS:
+        return encoding, True
+    return _FALLBACK_ENCODING, False  # an older encoding (p50k, r50k) llmrelay does not ship
+
+
+@functools.lru_cache(maxsize=64)
+def _tokenizer(model: str) -> tuple[Any, str, bool]:
+    """``(encoding or None, method label, exact)`` for a model."""
+    name, exact = encoding_name(model)
+    try:
+        encoding = get_encoding(name)
     except ImportError:
-        return None
-    name = "o200k_base" if any(tag in model for tag in ("gpt-4o", "gpt-4.1", "gpt-5", "o1", "o3", "o4")) else "cl100k_base"
-    try:
-        return tiktoken.get_encoding(name)
-    except Exception:  # no network and no cached file: fall back to the approximation
-        return None
+        return None, "approximate:4-chars-per-token", False
+    return encoding, f"tiktoken:{name}" if exact else f"tiktoken:{name} (approximation)", exact
 
 
 def _approximate(text: str) -> int:
@@ -49,7 +149,21 @@ def _text_of(content: Any) -> str:
 
 
 def _count(text: str, encoding: Any) -> int:
+    if not text:
+        return 0
     return len(encoding.encode(text, disallowed_special=())) if encoding is not None else _approximate(text)
+
+
+def _message_tokens(message: dict[str, Any], encoding: Any) -> int:
+    total = _PER_MESSAGE + _count(_text_of(message.get("content")), encoding)
+    total += _count(str(message.get("role", "")), encoding)
+    if message.get("name"):
+        total += _PER_NAME + _count(str(message["name"]), encoding)
+    if message.get("tool_calls"):
+        total += _count(to_json(message["tool_calls"]).decode(), encoding)
+    if message.get("tool_call_id"):
+        total += _count(str(message["tool_call_id"]), encoding)
+    return total
 
 
 def token_counter(
@@ -61,27 +175,34 @@ def token_counter(
     return_details: bool = False,
     **_: Any,
 ) -> Any:
-    """Tokens in ``messages`` (with chat overhead) or in ``text``.
+    """Tokens in ``messages`` (with OpenAI's chat overhead) or in ``text`` (raw).
 
-    With ``return_details=True`` returns ``{"tokens": n, "exact": bool, "method": ...}``.
+    With ``return_details=True`` returns ``{"tokens": n, "exact": bool, "method": str}``.
     """
-    encoding = _encoding(model.rsplit("/", 1)[-1])
+    encoding, method, exact = _tokenizer(model or "")
     total = 0
     if messages is not None:
-        for message in messages:
-            total += _PER_MESSAGE + _count(_text_of(message.get("content")), encoding)
-            total += _count(str(message.get("role", "")), encoding)
-            if message.get("name"):
-                total += _PER_NAME + _count(str(message["name"]), encoding)
-            if message.get("tool_calls"):
-                total += _count(to_json(message["tool_calls"]).decode(), encoding)
-        total += _REPLY_PRIMING
+        total += sum(_message_tokens(m, encoding) for m in messages) + _REPLY_PRIMING
     if text is not None:
-        joined = text if isinstance(text, str) else "".join(text)
-        total += _count(joined, encoding)
+        total += _count(text if isinstance(text, str) else "".join(text), encoding)
     if tools:
         total += _count(to_json(tools).decode(), encoding)
     if not return_details:
         return total
-    method = f"tiktoken:{encoding.name}" if encoding is not None else "approximate:4-chars-per-token"
-    return {"tokens": total, "exact": encoding is not None, "method": method}
+    return {"tokens": total, "exact": exact and encoding is not None, "method": method}
+
+
+def encode(model: str = "", text: str = "", **_: Any) -> list[int]:
+    """Token ids of ``text`` for the model's encoding (LiteLLM's ``encode``); needs tiktoken."""
+    encoding, _method, _exact = _tokenizer(model)
+    if encoding is None:
+        raise ImportError("encode() needs tiktoken: pip install 'llmrelay[tokenizers]'")
+    return encoding.encode(text, disallowed_special=())
+
+
+def decode(model: str = "", tokens: list[int] | None = None, **_: Any) -> str:
+    """Text of token ids for the model's encoding (LiteLLM's ``decode``); needs tiktoken."""
+    encoding, _method, _exact = _tokenizer(model)
+    if encoding is None:
+        raise ImportError("decode() needs tiktoken: pip install 'llmrelay[tokenizers]'")
+    return encoding.decode(tokens or [])
