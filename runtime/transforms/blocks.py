@@ -42,7 +42,9 @@ DUMMY_TOOL = {
     "description": "This is a dummy tool call",
     "input_schema": {"type": "object", "properties": {}},
 }
-_DATA_URL = re.compile(r"^data:(?P<media>[\w.+-]+/[\w.+-]+)?(?P<params>(;[^,;]*)*?);base64,(?P<data>.*)$", re.DOTALL)
+_DATA_URL = re.compile(
+    r"^data:(?P<media>[\w.+-]+/[\w.+-]+)?(?P<params>(;[^,;]*)*?);base64,(?P<data>.*)$", re.DOTALL
+)
 _EMAIL = re.compile(r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$")
 _PHONE = re.compile(r"^\+?[\d\s()-]{7,}$")
 _SYSTEM_ROLES = ("system", "developer")
@@ -151,7 +153,9 @@ def _content_blocks(content: Any, call: Call) -> list[dict[str, Any]]:
     if isinstance(content, str):
         return [{"type": "text", "text": content}] if content else []
     if not isinstance(content, list):
-        _bad_request(f"message content must be a string or a list of parts, got {type(content).__name__}", call)
+        _bad_request(
+            f"message content must be a string or a list of parts, got {type(content).__name__}", call
+        )
     blocks = []
     for part in content:
         block = _part_block(part, call)
@@ -191,7 +195,10 @@ def media_block(url: str) -> dict[str, Any]:
     if match:
         media_type = match.group("media") or "image/jpeg"
         kind = "document" if media_type == "application/pdf" else "image"
-        return {"type": kind, "source": {"type": "base64", "media_type": media_type, "data": match.group("data")}}
+        return {
+            "type": kind,
+            "source": {"type": "base64", "media_type": media_type, "data": match.group("data")},
+        }
     kind = "document" if url.split("?", 1)[0].lower().endswith(".pdf") else "image"
     return {"type": kind, "source": {"type": "url", "url": url}}
 
@@ -231,7 +238,9 @@ def _tool_use_block(tool_call: dict[str, Any], call: Call) -> dict[str, Any]:
         tool_input = loads(arguments) if isinstance(arguments, str) else arguments
     except ValueError:
         _bad_request(
-            f"tool call {tool_call.get('id')!r} has arguments that are not JSON: {arguments!r:.200}", call, "messages"
+            f"tool call {tool_call.get('id')!r} has arguments that are not JSON: {arguments!r:.200}",
+            call,
+            "messages",
         )
     block = {"type": "tool_use", "id": tool_call.get("id"), "name": function.get("name"), "input": tool_input}
     if tool_call.get("cache_control"):
@@ -445,7 +454,11 @@ def thinking_block(block: Any) -> dict[str, Any]:
     """A thinking / redacted_thinking block as ``thinking_blocks`` carries it (signature kept)."""
     if _field(block, "type") == "redacted_thinking":
         return {"type": "redacted_thinking", "data": _field(block, "data")}
-    return {"type": "thinking", "thinking": _field(block, "thinking") or "", "signature": _field(block, "signature")}
+    return {
+        "type": "thinking",
+        "thinking": _field(block, "thinking") or "",
+        "signature": _field(block, "signature"),
+    }
 
 
 def parse_message(wire: Any, call: Call, adapter: Adapter, **_: Any) -> ModelResponse:
@@ -461,7 +474,9 @@ def parse_message(wire: Any, call: Call, adapter: Adapter, **_: Any) -> ModelRes
         elif kind == "tool_use":
             arguments = _dumps(block.input if block.input is not None else {})
             tool_calls.append(
-                ChatCompletionMessageToolCall(id=block.id, function=Function(name=block.name, arguments=arguments))
+                ChatCompletionMessageToolCall(
+                    id=block.id, function=Function(name=block.name, arguments=arguments)
+                )
             )
         elif kind in ("thinking", "redacted_thinking"):
             thinking.append(thinking_block(block))
@@ -650,7 +665,11 @@ class EventTranslator:
         self.usage_sent = True
         usage = self.adapter.usage_from_wire(self.usage)
         _estimate_reasoning_tokens(usage, "".join(self.reasoning) or None)
-        return [ModelResponseStream(id=self.id or "", created=self._created(), model=self.model, choices=[], usage=usage)]
+        return [
+            ModelResponseStream(
+                id=self.id or "", created=self._created(), model=self.model, choices=[], usage=usage
+            )
+        ]
 
     def _thinking_chunk(self, text: str, signature: str | None) -> ModelResponseStream:
         block: dict[str, Any] = {"type": "thinking", "thinking": text}

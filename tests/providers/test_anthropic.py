@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import llmrelay
+import pytest
 
 KEY = {"api_key": "sk-ant-test"}
 WEATHER_TOOL = {
@@ -33,10 +32,17 @@ SIMPLE_WEATHER_TOOL = {
     "function": {
         "name": "get_weather",
         "description": "Get the current weather in a given location",
-        "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]},
+        "parameters": {
+            "type": "object",
+            "properties": {"location": {"type": "string"}},
+            "required": ["location"],
+        },
     },
 }
-LOCATION_TOOL = {"type": "function", "function": {"name": "get_location", "description": "The user's current city."}}
+LOCATION_TOOL = {
+    "type": "function",
+    "function": {"name": "get_location", "description": "The user's current city."},
+}
 
 
 async def _call(is_async: bool, **kwargs):
@@ -63,7 +69,10 @@ async def test_chat_basic(cassette, is_async):
     resp = await _call(
         is_async,
         model="claude-sonnet-4-5",  # a bare name resolves to the anthropic provider
-        messages=[{"role": "system", "content": "You are a terse assistant."}, {"role": "user", "content": "Say hello in one word."}],
+        messages=[
+            {"role": "system", "content": "You are a terse assistant."},
+            {"role": "user", "content": "Say hello in one word."},
+        ],
         temperature=0.2,
         **KEY,
     )
@@ -348,9 +357,14 @@ async def test_thinking_stream(cassette, is_async):
     reasoning = [c.choices[0].delta.reasoning_content for c in chunks if c.choices[0].delta.reasoning_content]
     assert reasoning == ["A safety question.", " Give clear steps."]
     signatures = [
-        b["signature"] for c in chunks for b in (c.choices[0].delta.thinking_blocks or ()) if b.get("signature")
+        b["signature"]
+        for c in chunks
+        for b in (c.choices[0].delta.thinking_blocks or ())
+        if b.get("signature")
     ]
-    assert signatures == ["EvMCCkYICxgCKkCHP2cSuEdcJK/0rFwqES/ecn+VurRpNTwI4XNyM0vnNfGsc9OmE8YYHauwBZ/uaRpmlEn2I4/kszHlcpptO82JEgyRMSbPkJYaegxYF3AaDHZbSm9EzZ6CM=="]
+    assert signatures == [
+        "EvMCCkYICxgCKkCHP2cSuEdcJK/0rFwqES/ecn+VurRpNTwI4XNyM0vnNfGsc9OmE8YYHauwBZ/uaRpmlEn2I4/kszHlcpptO82JEgyRMSbPkJYaegxYF3AaDHZbSm9EzZ6CM=="
+    ]
     rebuilt = llmrelay.stream_chunk_builder(chunks)
     message = rebuilt.choices[0].message
     assert message.content == "Look left, right, then left again."
@@ -414,9 +428,19 @@ def _error_call(model: str = "anthropic/claude-sonnet-4-5", **kwargs):
 
 ERRORS = [
     ("400", "BadRequestError", 400, "temperature: range: 0..1"),
-    ("context_window", "ContextWindowExceededError", 400, "prompt is too long: 215343 tokens > 200000 maximum"),
+    (
+        "context_window",
+        "ContextWindowExceededError",
+        400,
+        "prompt is too long: 215343 tokens > 200000 maximum",
+    ),
     ("401", "AuthenticationError", 401, "invalid x-api-key"),
-    ("403", "PermissionDeniedError", 403, "Your API key does not have permission to use the specified resource."),
+    (
+        "403",
+        "PermissionDeniedError",
+        403,
+        "Your API key does not have permission to use the specified resource.",
+    ),
     ("413", "BadRequestError", 413, "Request exceeds the maximum allowed number of bytes."),
     ("429", "RateLimitError", 429, "Number of request tokens has exceeded your per-minute rate limit"),
     ("500", "InternalServerError", 500, "Internal server error"),
@@ -499,7 +523,11 @@ def test_model_table_prices_and_aliases():
     assert llmrelay.supports_reasoning("anthropic/claude-haiku-4-5")
     assert llmrelay.supports_function_calling("claude-opus-4-1")
     prompt, completion = llmrelay.cost_per_token(
-        "claude-opus-4-1", prompt_tokens=1000, completion_tokens=100, cache_read_input_tokens=400, cache_creation_input_tokens=100
+        "claude-opus-4-1",
+        prompt_tokens=1000,
+        completion_tokens=100,
+        cache_read_input_tokens=400,
+        cache_creation_input_tokens=100,
     )
     assert prompt == pytest.approx(500 * 1.5e-05 + 400 * 1.5e-06 + 100 * 1.875e-05)
     assert completion == pytest.approx(100 * 7.5e-05)
