@@ -21,9 +21,43 @@ PRICE_KEYS = (
     "output_cost_per_reasoning_token",
     "input_cost_per_token_above_200k_tokens",
     "output_cost_per_token_above_200k_tokens",
+    "cache_read_input_token_cost_above_200k_tokens",
+    "cache_creation_input_token_cost_above_200k_tokens",
     "output_cost_per_image",
 )
 _LONG_CONTEXT = 200_000
+
+# The keys LiteLLM's get_model_info always returns (None when the table has no value).
+_INFO_KEYS = (
+    "max_tokens",
+    "max_input_tokens",
+    "max_output_tokens",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+    "output_cost_per_reasoning_token",
+    "input_cost_per_token_above_200k_tokens",
+    "output_cost_per_token_above_200k_tokens",
+    "output_cost_per_image",
+    "output_vector_size",
+    "mode",
+    "litellm_provider",
+)
+_SUPPORTS = (
+    "supports_system_messages",
+    "supports_response_schema",
+    "supports_vision",
+    "supports_function_calling",
+    "supports_parallel_function_calling",
+    "supports_tool_choice",
+    "supports_assistant_prefill",
+    "supports_prompt_caching",
+    "supports_audio_input",
+    "supports_audio_output",
+    "supports_pdf_input",
+    "supports_web_search",
+    "supports_reasoning",
+    "supports_computer_use",
+)
 
 
 def get_model_info(model: str, custom_llm_provider: str | None = None) -> dict[str, Any]:
@@ -35,9 +69,14 @@ def get_model_info(model: str, custom_llm_provider: str | None = None) -> dict[s
             model=model,
             llm_provider=custom_llm_provider,
         )
-    info = {k: v for k, v in row.items() if not k.startswith("_")}
-    info.setdefault("key", row.get("_key", model))
-    info.setdefault("max_tokens", info.get("max_output_tokens"))
+    info: dict[str, Any] = dict.fromkeys(_INFO_KEYS)
+    info.update(dict.fromkeys(_SUPPORTS, False))
+    info.update({k: v for k, v in row.items() if not k.startswith("_")})
+    info["key"] = row.get("_key", model)
+    info["input_cost_per_token"] = info.get("input_cost_per_token") or 0.0
+    info["output_cost_per_token"] = info.get("output_cost_per_token") or 0.0
+    if info["max_tokens"] is None:  # LiteLLM: max output tokens, else the input window
+        info["max_tokens"] = info["max_output_tokens"] or info["max_input_tokens"]
     return info
 
 
@@ -64,11 +103,16 @@ def price_tokens(
     reasoning_tokens: int = 0,
 ) -> tuple[float, float]:
     """(prompt cost, completion cost) in USD for the given counts and price row."""
-    long = prompt_tokens > _LONG_CONTEXT
-    input_rate = (long and row.get("input_cost_per_token_above_200k_tokens")) or row.get("input_cost_per_token") or 0.0
-    output_rate = (long and row.get("output_cost_per_token_above_200k_tokens")) or row.get("output_cost_per_token") or 0.0
-    cache_read_rate = row.get("cache_read_input_token_cost")
-    cache_write_rate = row.get("cache_creation_input_token_cost")
+    long = prompt_tokens > _LONG_CONTEXT  # the whole call is priced at the long-context tier
+
+    def rate(key: str) -> float | None:
+        value = row.get(f"{key}_above_200k_tokens") if long else None
+        return row.get(key) if value is None else value
+
+    input_rate = rate("input_cost_per_token") or 0.0
+    output_rate = rate("output_cost_per_token") or 0.0
+    cache_read_rate = rate("cache_read_input_token_cost")
+    cache_write_rate = rate("cache_creation_input_token_cost")
     reasoning_rate = row.get("output_cost_per_reasoning_token")
     uncached = max(0, prompt_tokens - cache_read_input_tokens - cache_creation_input_tokens)
     prompt_cost = (
@@ -90,11 +134,14 @@ def usage_counts(usage: Usage | Any) -> dict[str, int]:
     if not cached:
         cached = getattr(usage, "cache_read_input_tokens", None) or 0
     out_details = getattr(usage, "completion_tokens_details", None)
+    written = getattr(usage, "cache_creation_input_tokens", None) or 0
+    if not written and details:  # LiteLLM also carries the write count in prompt_tokens_details
+        written = getattr(details, "cache_creation_tokens", None) or 0
     return {
         "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
         "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
         "cache_read_input_tokens": cached,
-        "cache_creation_input_tokens": getattr(usage, "cache_creation_input_tokens", None) or 0,
+        "cache_creation_input_tokens": written,
         "reasoning_tokens": (getattr(out_details, "reasoning_tokens", None) or 0) if out_details else 0,
     }
 
@@ -115,7 +162,12 @@ def cost_per_token(
     if usage_object is not None:
         return price_tokens(row, **usage_counts(usage_object))
     return price_tokens(
-        row, prompt_tokens, completion_tokens, cache_read_input_tokens, cache_creation_input_tokens, reasoning_tokens
+        row,
+        prompt_tokens,
+        completion_tokens,
+        cache_read_input_tokens,
+        cache_creation_input_tokens,
+        reasoning_tokens,
     )
 
 
@@ -141,9 +193,15 @@ def completion_cost(
         raise ValueError("completion_cost needs completion_response= or model=")
     from .tokens import token_counter
 
-    prompt_tokens = token_counter(model=model, messages=messages) if messages else token_counter(model=model, text=prompt)
-    completion_tokens = token_counter(model=model, text=completion, count_response_tokens=True) if completion else 0
-    return sum(cost_per_token(model, prompt_tokens, completion_tokens, custom_llm_provider, **price_overrides))
+    prompt_tokens = (
+        token_counter(model=model, messages=messages) if messages else token_counter(model=model, text=prompt)
+    )
+    completion_tokens = (
+        token_counter(model=model, text=completion, count_response_tokens=True) if completion else 0
+    )
+    return sum(
+        cost_per_token(model, prompt_tokens, completion_tokens, custom_llm_provider, **price_overrides)
+    )
 
 
 def response_cost(

@@ -103,9 +103,6 @@ DEFAULT_STATUS_MAP: dict[int, str] = {
     504: "Timeout",
 }
 
-# Classes that only say what the HTTP status said; message patterns may refine them.
-_GENERIC = frozenset({*DEFAULT_STATUS_MAP.values(), "APIError"})
-
 # Statuses worth retrying (timeouts, conflicts, rate limits, server-side failures).
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
@@ -346,15 +343,18 @@ def classify(
     name = spec.get("status", {}).get(status) or DEFAULT_STATUS_MAP.get(status)
     if name is None:
         name = "InternalServerError" if status >= 500 else "BadRequestError" if status >= 400 else "APIError"
-    for code in codes:
-        if isinstance(code, str) and code in spec.get("codes", {}):
-            name = spec["codes"][code]
+    by_code = next(
+        (spec["codes"][c] for c in codes if isinstance(c, str) and c in spec.get("codes", {})), None
+    )
+    name = by_code or name
+    for rule in spec.get("patterns", ()):
+        # A message pattern decides when no provider code did, or refines the code's answer
+        # (BadRequestError -> ContextWindowExceededError); it never contradicts a code.
+        if by_code is not None and not issubclass(get_class(rule["error"]), get_class(by_code)):
+            continue
+        if re.search(rule["match"], message, re.IGNORECASE):
+            name = rule["error"]
             break
-    if name in _GENERIC:  # a message pattern refines a generic class, never a specific code's answer
-        for rule in spec.get("patterns", ()):
-            if re.search(rule["match"], message, re.IGNORECASE):
-                name = rule["error"]
-                break
     code = next((c for c in codes if isinstance(c, str | int)), None)
     return get_class(name)(
         message=message,

@@ -16,7 +16,9 @@ import logging
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 logger = logging.getLogger("llmrelay")
@@ -28,10 +30,14 @@ class CustomLogger:
     def log_pre_api_call(self, model: str, messages: Any, kwargs: dict[str, Any]) -> None:
         pass
 
-    def log_success_event(self, kwargs: dict[str, Any], response_obj: Any, start_time: float, end_time: float) -> None:
+    def log_success_event(
+        self, kwargs: dict[str, Any], response_obj: Any, start_time: float, end_time: float
+    ) -> None:
         pass
 
-    def log_failure_event(self, kwargs: dict[str, Any], response_obj: Any, start_time: float, end_time: float) -> None:
+    def log_failure_event(
+        self, kwargs: dict[str, Any], response_obj: Any, start_time: float, end_time: float
+    ) -> None:
         pass
 
     async def async_log_pre_api_call(self, model: str, messages: Any, kwargs: dict[str, Any]) -> None:
@@ -74,6 +80,7 @@ def pre_call(model: str, messages: Any, kwargs: dict[str, Any]) -> None:
 
 
 async def async_pre_call(model: str, messages: Any, kwargs: dict[str, Any]) -> None:
+    """Async calls run both pre-call hooks, the sync one first (as LiteLLM does)."""
     for cb in _package().callbacks:
         if isinstance(cb, CustomLogger):
             cb.log_pre_api_call(model, messages, kwargs)
@@ -140,20 +147,44 @@ def _schedule(coro: Any) -> None:
     task.add_done_callback(_tasks.discard)
 
 
+def _log_fields(
+    kind: str, kwargs: dict[str, Any], result: Any, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """The keys LiteLLM's callbacks read from ``kwargs`` besides the call's own arguments."""
+    fields = {**kwargs, "start_time": start, "end_time": end}
+    if kind == "success":
+        hidden = getattr(result, "_hidden_params", None) or {}
+        fields["response_cost"] = hidden.get("response_cost")
+        fields.setdefault("custom_llm_provider", hidden.get("custom_llm_provider"))
+    else:
+        fields["exception"] = result
+        fields["traceback_exception"] = "".join(traceback.format_exception(result)) if result else ""
+    return fields
+
+
 def dispatch(kind: str, kwargs: dict[str, Any], result: Any, start: float, end: float) -> None:
-    """Deliver one outcome (``success`` with the response, ``failure`` with the exception)."""
-    for cb in active(kind):
+    """Deliver one outcome (``success`` with the response, ``failure`` with the exception).
+
+    ``start`` and ``end`` are epoch seconds; callbacks receive ``datetime`` objects, as LiteLLM's do
+    (``(end_time - start_time).total_seconds()`` keeps working).
+    """
+    callbacks = active(kind)
+    if not callbacks:
+        return
+    start_dt, end_dt = datetime.fromtimestamp(start), datetime.fromtimestamp(end)
+    kwargs = _log_fields(kind, kwargs, result, start_dt, end_dt)
+    for cb in callbacks:
         if isinstance(cb, CustomLogger):
             sync_hook = cb.log_success_event if kind == "success" else cb.log_failure_event
             async_hook = cb.async_log_success_event if kind == "success" else cb.async_log_failure_event
             if _overridden(cb, sync_hook):
-                _submit(sync_hook, (kwargs, result, start, end))
+                _submit(sync_hook, (kwargs, result, start_dt, end_dt))
             if _overridden(cb, async_hook):
-                _schedule(async_hook(kwargs, result, start, end))
+                _schedule(async_hook(kwargs, result, start_dt, end_dt))
         elif inspect.iscoroutinefunction(cb):
-            _schedule(cb(kwargs, result, start, end))
+            _schedule(cb(kwargs, result, start_dt, end_dt))
         elif callable(cb):
-            _submit(cb, (kwargs, result, start, end))
+            _submit(cb, (kwargs, result, start_dt, end_dt))
 
 
 def _overridden(instance: CustomLogger, bound: Any) -> bool:
