@@ -427,31 +427,38 @@ def _error_call(model: str = "anthropic/claude-sonnet-4-5", **kwargs):
 
 
 ERRORS = [
-    ("400", "BadRequestError", 400, "temperature: range: 0..1"),
+    ("anthropic/errors/400", "BadRequestError", 400, "temperature: range: 0..1"),
     (
-        "context_window",
+        "anthropic/errors/context_window",
         "ContextWindowExceededError",
         400,
         "prompt is too long: 215343 tokens > 200000 maximum",
     ),
-    ("401", "AuthenticationError", 401, "invalid x-api-key"),
+    ("anthropic/errors/401", "AuthenticationError", 401, "invalid x-api-key"),
     (
-        "403",
+        "anthropic/errors/403",
         "PermissionDeniedError",
         403,
         "Your API key does not have permission to use the specified resource.",
     ),
-    ("413", "BadRequestError", 413, "Request exceeds the maximum allowed number of bytes."),
-    ("429", "RateLimitError", 429, "Number of request tokens has exceeded your per-minute rate limit"),
-    ("500", "InternalServerError", 500, "Internal server error"),
-    ("529", "InternalServerError", 529, "Overloaded"),
+    ("anthropic/errors/413", "BadRequestError", 413, "Request exceeds the maximum allowed number of bytes."),
+    (
+        "anthropic/errors/429",
+        "RateLimitError",
+        429,
+        "Number of request tokens has exceeded your per-minute rate limit",
+    ),
+    ("anthropic/errors/500", "InternalServerError", 500, "Internal server error"),
+    ("anthropic/errors/529", "InternalServerError", 529, "Overloaded"),
 ]
 
 
 @both
-@pytest.mark.parametrize(("scenario", "name", "status", "message"), ERRORS, ids=[e[0] for e in ERRORS])
+@pytest.mark.parametrize(
+    ("scenario", "name", "status", "message"), ERRORS, ids=[e[0].rsplit("/", 1)[1] for e in ERRORS]
+)
 async def test_error_statuses(request, scenario, name, status, message, is_async):
-    request.node.add_marker(pytest.mark.cassette(f"anthropic/errors/{scenario}"))
+    request.node.add_marker(pytest.mark.cassette(scenario))
     request.getfixturevalue("cassette")
     with pytest.raises(llmrelay.exceptions.LLMRelayError) as info:
         await _call(is_async, **_error_call())
