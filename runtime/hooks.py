@@ -136,6 +136,13 @@ def flush(timeout: float = 10.0) -> None:
 _tasks: set[asyncio.Task[Any]] = set()
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _schedule(coro: Any) -> None:
     try:
         loop = asyncio.get_running_loop()
@@ -173,13 +180,14 @@ def dispatch(kind: str, kwargs: dict[str, Any], result: Any, start: float, end: 
         return
     start_dt, end_dt = datetime.fromtimestamp(start), datetime.fromtimestamp(end)
     kwargs = _log_fields(kind, kwargs, result, start_dt, end_dt)
+    in_loop = _running_loop() is not None
     for cb in callbacks:
         if isinstance(cb, CustomLogger):
             sync_hook = cb.log_success_event if kind == "success" else cb.log_failure_event
             async_hook = cb.async_log_success_event if kind == "success" else cb.async_log_failure_event
             if _overridden(cb, sync_hook):
                 _submit(sync_hook, (kwargs, result, start_dt, end_dt))
-            if _overridden(cb, async_hook):
+            if in_loop and _overridden(cb, async_hook):  # LiteLLM runs async hooks for async calls only
                 _schedule(async_hook(kwargs, result, start_dt, end_dt))
         elif inspect.iscoroutinefunction(cb):
             _schedule(cb(kwargs, result, start_dt, end_dt))

@@ -104,6 +104,7 @@ class CustomStreamWrapper:
         """Release the connection; a stream closed before its end is reported as a failure."""
         if not self._done:
             self._end(_closed_early())
+        self._pending.clear()  # nothing more comes out of a closed stream
         self._close_response()
 
     def __enter__(self) -> CustomStreamWrapper:
@@ -151,6 +152,7 @@ class CustomStreamWrapper:
     async def aclose(self) -> None:
         if not self._done:
             self._end(_closed_early())
+        self._pending.clear()
         await self._aclose_response()
 
     async def _aclose_response(self) -> None:
