@@ -538,3 +538,80 @@ def test_model_table_prices_and_aliases():
     )
     assert prompt == pytest.approx(500 * 1.5e-05 + 400 * 1.5e-06 + 100 * 1.875e-05)
     assert completion == pytest.approx(100 * 7.5e-05)
+
+
+# --- loopback: the real transport, with events split across network writes ------------------
+
+
+def _event_bytes(*events: dict) -> bytes:
+    return b"".join(
+        f"event: {e['type']}\r\ndata: {json.dumps(e, ensure_ascii=False)}\r\n\r\n".encode() for e in events
+    )
+
+
+LOOPBACK_STREAM = _event_bytes(
+    {
+        "type": "message_start",
+        "message": {
+            "id": "msg_loop",
+            "model": "claude-haiku-4-5-20251001",
+            "usage": {"input_tokens": 7, "output_tokens": 1},
+        },
+    },
+    {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+    {"type": "ping"},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Grüße, "}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Welt ✓"}},
+    {"type": "content_block_stop", "index": 0},
+    {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 6}},
+    {"type": "message_stop"},
+)
+
+
+def _pieces(data: bytes, size: int) -> list[bytes]:
+    """Fixed-size writes: events, CRLF line ends and multi-byte characters get cut anywhere."""
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+@both
+@pytest.mark.parametrize("size", [1, 7, 64])
+async def test_loopback_stream_split_anywhere(is_async, size):
+    from tests.core.fake_upstream import Answer, FakeUpstream
+
+    upstream = FakeUpstream()
+    try:
+        upstream.queue(Answer(pieces=_pieces(LOOPBACK_STREAM, size)))
+        stream = await _call(
+            is_async,
+            model="anthropic/claude-haiku-4-5",
+            messages=[{"role": "user", "content": "Greet the world in German."}],
+            max_tokens=20,
+            stream=True,
+            api_base=upstream.base.removesuffix("/v1"),
+            **KEY,
+        )
+        chunks = await _chunks(stream, is_async)
+    finally:
+        upstream.close()
+    (seen,) = upstream.seen
+    assert seen.path == "/v1/messages"
+    assert seen.headers["x-api-key"] == "sk-ant-test"
+    assert seen.headers["anthropic-version"] == "2023-06-01"
+    assert "authorization" not in seen.headers
+    assert seen.body["stream"] is True and seen.body["max_tokens"] == 20
+    rebuilt = llmrelay.stream_chunk_builder(chunks)
+    assert rebuilt.choices[0].message.content == "Grüße, Welt ✓"
+    assert rebuilt.choices[0].finish_reason == "stop"
+    assert stream.usage.prompt_tokens == 7 and stream.usage.completion_tokens == 6
+
+
+def test_missing_key_is_refused_before_any_request():
+    with pytest.raises(llmrelay.AuthenticationError, match="ANTHROPIC_API_KEY"):
+        llmrelay.completion(model="anthropic/claude-haiku-4-5", messages=[{"role": "user", "content": "hi"}])
+
+
+def test_unsupported_openai_params_are_named_unless_dropped():
+    with pytest.raises(llmrelay.UnsupportedParamsError, match="seed"):
+        llmrelay.completion(
+            model="claude-haiku-4-5", messages=[{"role": "user", "content": "hi"}], seed=3, **KEY
+        )
