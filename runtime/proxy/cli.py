@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         "access_log": args.debug,
         "log_level": "debug" if args.debug else "warning",
         "timeout_graceful_shutdown": 30,
+        # No X-Forwarded-For rewriting and no Server header: less work per request.
+        "proxy_headers": False,
+        "server_header": False,
     }
     log.info(
         "llmrelay gateway on http://%s:%s serving %s",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import itertools
 import logging
 import random
 import uuid
@@ -98,6 +99,16 @@ class Call:
     released: bool = False
 
 
+# Call ids: a random per-process prefix and a counter, unique across processes and much cheaper
+# than a uuid4 per request.
+_ID_PREFIX = uuid.uuid4().hex[:16]
+_id_counter = itertools.count(1)
+
+
+def next_call_id() -> str:
+    return f"{_ID_PREFIX}-{next(_id_counter):x}"
+
+
 # --- admission ---------------------------------------------------------------------------------
 
 
@@ -130,7 +141,7 @@ async def admit(gw: Gateway, request: Request, call_type: str, required: str) ->
     scopes = list(caller.scopes)
     if deployment.rpm is not None or deployment.tpm is not None:
         scopes.append(Scope(f"model:{deployment.model_id}", deployment.rpm, deployment.tpm))
-    request_id = str(uuid.uuid4())
+    request_id = next_call_id()
     verdict = await _acquire(gw, scopes, request_id)
     return Call(request_id, call_type, caller, deployment, model, scopes, body, verdict)
 
@@ -275,18 +286,31 @@ def call_headers(call: Call, cost: float | None) -> list[tuple[bytes, bytes]]:
 
 
 async def _run_cancellable(request: Request, coro: Any) -> Any:
-    """Await the SDK call, cancelling it if the client disconnects first."""
-    task = asyncio.ensure_future(coro)
-    watcher = asyncio.ensure_future(wait_disconnect(request.receive))
+    """Await the SDK call in this task; a watcher cancels it if the client disconnects first."""
+    me = asyncio.current_task()
+    assert me is not None
+    gone = False
+
+    async def watch() -> None:
+        nonlocal gone
+        await wait_disconnect(request.receive)
+        gone = True
+        me.cancel()
+
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait((task, watcher), return_when=asyncio.FIRST_COMPLETED)
+        result = await coro
+    except asyncio.CancelledError:
+        if gone:
+            raise ClientDisconnected from None
+        raise
     finally:
         watcher.cancel()
-    if not task.done():
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        raise ClientDisconnected
-    return task.result()
+    if gone and hasattr(me, "uncancel"):
+        # The client left just as the call finished: withdraw the pending cancel so that
+        # the limits are still released and the spend still recorded.
+        me.uncancel()
+    return result
 
 
 async def _simple_call(

@@ -2,9 +2,11 @@
 
 The request path only appends a row to a list. Every ``interval`` seconds (or sooner when a
 batch fills) the writer inserts the rows and adds their cost to the key, team and user in
-one transaction. Rows are keyed by request id and inserted with ``ON CONFLICT DO NOTHING
-RETURNING``: only rows that were really new add to the totals, so a retried batch (say the
-commit reached the database but the answer was lost) never charges twice. When the database
+one transaction. Rows are keyed by request id: rows already present (a retried batch whose
+commit reached the database but whose answer was lost) are skipped and add nothing to the
+totals, so nothing is charged twice. The insert is one statement run with many parameter
+sets, not a generated multi-row statement per batch size: SQLite caches a prepared statement
+per distinct text, and varying batch sizes made that cache grow to tens of MB. When the database
 is unreachable the rows stay buffered and the writer retries with backoff; shutdown flushes.
 """
 
@@ -81,10 +83,15 @@ class SpendWriter:
     async def _write(self, batch: list[dict[str, Any]]) -> None:
         insert = _insert_for(self._engine)
         stmt = insert(spend_logs).on_conflict_do_nothing(index_elements=["request_id"])
-        stmt = stmt.returning(spend_logs.c.request_id)
         async with self._engine.begin() as conn:
-            inserted = set((await conn.execute(stmt, batch)).scalars())
-            totals = _totals([r for r in batch if r["request_id"] in inserted])
+            # Rows already in the table were committed by an earlier try whose answer was lost:
+            # skip them, so their cost is not added twice.
+            done = await _existing_ids(conn, [r["request_id"] for r in batch])
+            new = [r for r in batch if r["request_id"] not in done]
+            if not new:
+                return
+            await conn.execute(stmt, new)
+            totals = _totals(new)
             for table, pk, amounts in (
                 (keys, "token", totals["key"]),
                 (teams, "team_id", totals["team"]),
@@ -112,6 +119,23 @@ class SpendWriter:
             log.error(
                 "shutdown with %s spend rows unwritten: the database stayed unreachable", len(self._rows)
             )
+
+
+# The id lookup always binds exactly this many values (padded with ""), so the database and the
+# driver see one statement text and cache one prepared statement, whatever the batch size.
+_ID_CHUNK = 100
+_EXISTING = sa.select(spend_logs.c.request_id).where(
+    spend_logs.c.request_id.in_([sa.bindparam(f"id{i}") for i in range(_ID_CHUNK)])
+)
+
+
+async def _existing_ids(conn: Any, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), _ID_CHUNK):
+        chunk = ids[start : start + _ID_CHUNK]
+        params = {f"id{i}": chunk[i] if i < len(chunk) else "" for i in range(_ID_CHUNK)}
+        found.update((await conn.execute(_EXISTING, params)).scalars())
+    return found
 
 
 def _insert_for(engine: AsyncEngine) -> Any:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from llmrelay.proxy import cli, config
 from llmrelay.proxy.config import ConfigError
 
@@ -65,7 +64,12 @@ def test_unknown_keys_are_warned_by_name(tmp_path: Path, caplog: pytest.LogCaptu
     with caplog.at_level(logging.WARNING, logger="llmrelay.proxy"):
         cfg = config.from_dict(raw, tmp_path)
     text = "\n".join(cfg.warnings)
-    for name in ("model_list[0].colour", "general_settings.alerting", "general_settings.mystery_setting", "config.surprise"):
+    for name in (
+        "model_list[0].colour",
+        "general_settings.alerting",
+        "general_settings.mystery_setting",
+        "config.surprise",
+    ):
         assert name in text
     assert "general_settings.mystery_setting" in caplog.text
 
@@ -87,7 +91,11 @@ def test_unimplemented_access_or_money_settings_stop_startup(tmp_path: Path, sec
 
 
 def test_missing_environment_variable_is_named(tmp_path: Path) -> None:
-    raw = {"model_list": [{"model_name": "m", "litellm_params": {"model": "x/y", "api_key": "os.environ/NOPE_NOT_SET"}}]}
+    raw = {
+        "model_list": [
+            {"model_name": "m", "litellm_params": {"model": "x/y", "api_key": "os.environ/NOPE_NOT_SET"}}
+        ]
+    }
     with pytest.raises(ConfigError, match="NOPE_NOT_SET"):
         config.from_dict(raw, tmp_path)
 
