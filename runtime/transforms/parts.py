@@ -364,11 +364,11 @@ def thinking_config(value: dict[str, Any]) -> dict[str, Any]:
     """Param transform: Anthropic-style ``thinking`` -> ``thinkingConfig``, as LiteLLM maps it."""
     config: dict[str, Any] = {}
     kind = value.get("type")
-    if kind == "enabled":
+    budget = value.get("budget_tokens")
+    if kind == "enabled" and budget != 0:  # a zero budget turns thinking off: no summaries to include
         config["includeThoughts"] = True
     elif kind == "disabled":
         config["thinkingBudget"] = 0
-    budget = value.get("budget_tokens")
     if isinstance(budget, int) and not isinstance(budget, bool):
         config["thinkingBudget"] = budget
     return config
@@ -569,6 +569,8 @@ def _choice(candidate: dict[str, Any], position: int, adapter: Adapter) -> Choic
         message.provider_specific_fields = {"thought_signatures": reading.signatures}  # type: ignore[attr-defined]
     if reading.images:
         message.images = reading.images  # type: ignore[attr-defined]
+    if candidate.get("groundingMetadata"):
+        message.annotations = grounding_annotations(candidate["groundingMetadata"]) or None
     finish = _finish(candidate.get("finishReason"), adapter, bool(tool_calls)) or "stop"
     return Choices(
         index=candidate.get("index", position),
@@ -576,6 +578,26 @@ def _choice(candidate: dict[str, Any], position: int, adapter: Adapter) -> Choic
         finish_reason=finish,
         logprobs=logprobs(candidate.get("logprobsResult")),
     )
+
+
+def grounding_annotations(grounding: dict[str, Any]) -> list[dict[str, Any]]:
+    """Search grounding -> OpenAI ``url_citation`` annotations (text span and first web source)."""
+    sources = [chunk.get("web") or {} for chunk in grounding.get("groundingChunks") or ()]
+    annotations = []
+    for support in grounding.get("groundingSupports") or ():
+        segment = support.get("segment") or {}
+        indices = support.get("groundingChunkIndices") or []
+        if not indices or indices[0] >= len(sources) or not sources[indices[0]]:
+            continue
+        source = sources[indices[0]]
+        citation = {
+            "start_index": segment.get("startIndex", 0),
+            "end_index": segment.get("endIndex", 0),
+            "url": source.get("uri", ""),
+            "title": source.get("title", ""),
+        }
+        annotations.append({"type": "url_citation", "url_citation": citation})
+    return annotations
 
 
 def usage(meta: dict[str, Any], adapter: Adapter) -> Usage:
