@@ -538,21 +538,59 @@ async def test_embeddings_dimensions_and_task_type(cassette, is_async):
 # --- errors -----------------------------------------------------------------------------------
 
 ERRORS = [
-    ("400_invalid_argument", "gemini-2.0-flash", "BadRequestError", 400, "Invalid JSON payload"),
-    ("400_api_key_invalid", "gemini-2.5-flash", "AuthenticationError", 400, "API key not valid"),
-    ("400_context_window", "gemini-2.0-flash", "ContextWindowExceededError", 400, "input token count"),
-    ("403_permission_denied", "gemini-2.5-flash", "PermissionDeniedError", 403, "does not have permission"),
-    ("404_not_found", "gemini-2.5-flahs", "NotFoundError", 404, "is not found for API version v1beta"),
-    ("429_resource_exhausted", "gemini-2.5-flash", "RateLimitError", 429, "exceeded your current quota"),
-    ("500_internal", "gemini-2.5-flash", "InternalServerError", 500, "internal error"),
-    ("503_unavailable", "gemini-2.5-flash", "ServiceUnavailableError", 503, "overloaded"),
+    (
+        "gemini/errors/400_invalid_argument",
+        "gemini-2.0-flash",
+        "BadRequestError",
+        400,
+        "Invalid JSON payload",
+    ),
+    (
+        "gemini/errors/400_api_key_invalid",
+        "gemini-2.5-flash",
+        "AuthenticationError",
+        400,
+        "API key not valid",
+    ),
+    (
+        "gemini/errors/400_context_window",
+        "gemini-2.0-flash",
+        "ContextWindowExceededError",
+        400,
+        "input token count",
+    ),
+    (
+        "gemini/errors/403_permission_denied",
+        "gemini-2.5-flash",
+        "PermissionDeniedError",
+        403,
+        "does not have permission",
+    ),
+    (
+        "gemini/errors/404_not_found",
+        "gemini-2.5-flahs",
+        "NotFoundError",
+        404,
+        "is not found for API version v1beta",
+    ),
+    (
+        "gemini/errors/429_resource_exhausted",
+        "gemini-2.5-flash",
+        "RateLimitError",
+        429,
+        "exceeded your current quota",
+    ),
+    ("gemini/errors/500_internal", "gemini-2.5-flash", "InternalServerError", 500, "internal error"),
+    ("gemini/errors/503_unavailable", "gemini-2.5-flash", "ServiceUnavailableError", 503, "overloaded"),
 ]
 
 
 @both
-@pytest.mark.parametrize("scenario, model, error, status, text", ERRORS, ids=[e[0] for e in ERRORS])
+@pytest.mark.parametrize(
+    "scenario, model, error, status, text", ERRORS, ids=[e[0].rsplit("/", 1)[-1] for e in ERRORS]
+)
 async def test_errors_are_classified(request, scenario, model, error, status, text, is_async):
-    request.node.add_marker(pytest.mark.cassette(f"gemini/errors/{scenario}"))
+    request.node.add_marker(pytest.mark.cassette(scenario))
     request.getfixturevalue("cassette")
     cls = getattr(llmrelay, error)
     with pytest.raises(cls) as info:
