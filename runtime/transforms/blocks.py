@@ -21,15 +21,12 @@ from pydantic_core import to_json
 from .. import exceptions
 from ..adapter import Adapter, Call, loads
 from ..types import (
-    ChatCompletionDeltaToolCall,
     ChatCompletionMessageToolCall,
     Choices,
-    Delta,
     Function,
     Message,
     ModelResponse,
     ModelResponseStream,
-    StreamingChoices,
     Usage,
 )
 
@@ -571,7 +568,7 @@ class EventTranslator:
         self.id = message.get("id")
         self.model = message.get("model") or self.model
         self._add_usage(message.get("usage"))
-        return [self._chunk(Delta(role="assistant", content=""))]
+        return [self._chunk({"role": "assistant", "content": ""})]
 
     def _block_start(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         block = payload.get("content_block") or {}
@@ -581,11 +578,11 @@ class EventTranslator:
             return self._tool_start(index, block)
         self.blocks[index] = [kind, None, False]
         if kind == "text" and block.get("text"):
-            return [self._chunk(Delta(content=block["text"]))]
+            return [self._chunk({"content": block["text"]})]
         if kind == "thinking" and block.get("thinking"):
             return [self._thinking_chunk(block["thinking"], None)]
         if kind == "redacted_thinking":
-            return [self._chunk(Delta(thinking_blocks=[thinking_block(block)]))]
+            return [self._chunk({"thinking_blocks": [thinking_block(block)]})]
         return []
 
     def _tool_start(self, index: int, block: dict[str, Any]) -> list[ModelResponseStream]:
@@ -593,22 +590,22 @@ class EventTranslator:
         arguments = _dumps(initial) if initial else ""
         if self.json_mode and block.get("name") == JSON_TOOL_NAME:
             self.blocks[index] = ["json", None, bool(arguments)]
-            return [self._chunk(Delta(content=arguments))] if arguments else []
+            return [self._chunk({"content": arguments})] if arguments else []
         self.tool_index += 1
         self.blocks[index] = ["tool_use", self.tool_index, bool(arguments)]
-        call = ChatCompletionDeltaToolCall(
-            index=self.tool_index,
-            id=block.get("id"),
-            type="function",
-            function=Function(name=block.get("name"), arguments=arguments),
-        )
-        return [self._chunk(Delta(tool_calls=[call]))]
+        call = {
+            "index": self.tool_index,
+            "id": block.get("id"),
+            "type": "function",
+            "function": {"name": block.get("name"), "arguments": arguments},
+        }
+        return [self._chunk({"tool_calls": [call]})]
 
     def _block_delta(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         delta = payload.get("delta") or {}
         kind = delta.get("type")
         if kind == "text_delta":
-            return [self._chunk(Delta(content=delta.get("text", "")))]
+            return [self._chunk({"content": delta.get("text", "")})]
         if kind == "input_json_delta":
             return self._arguments(payload.get("index", 0), delta.get("partial_json") or "")
         if kind == "thinking_delta":
@@ -623,9 +620,8 @@ class EventTranslator:
             return []
         state[2] = True
         if state[0] == "json":
-            return [self._chunk(Delta(content=piece))]
-        call = ChatCompletionDeltaToolCall(index=state[1], function=Function(arguments=piece))
-        return [self._chunk(Delta(tool_calls=[call]))]
+            return [self._chunk({"content": piece})]
+        return [self._chunk({"tool_calls": [{"index": state[1], "function": {"arguments": piece}}]})]
 
     def _block_stop(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         state = self.blocks.get(payload.get("index", 0))
@@ -634,9 +630,8 @@ class EventTranslator:
         # A tool called with no arguments streams no JSON at all; OpenAI would send "{}".
         state[2] = True
         if state[0] == "json":
-            return [self._chunk(Delta(content="{}"))]
-        call = ChatCompletionDeltaToolCall(index=state[1], function=Function(arguments="{}"))
-        return [self._chunk(Delta(tool_calls=[call]))]
+            return [self._chunk({"content": "{}"})]
+        return [self._chunk({"tool_calls": [{"index": state[1], "function": {"arguments": "{}"}}]})]
 
     def _message_delta(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         self._add_usage(payload.get("usage"))
@@ -644,7 +639,7 @@ class EventTranslator:
         finish = self.adapter.finish_reasons.get(reason or "", reason or "stop")
         if self.json_mode and finish == "tool_calls" and self.tool_index < 0:
             finish = "stop"  # the only tool called was the response_format one
-        return [self._chunk(Delta(), finish)]
+        return [self._chunk({}, finish)]
 
     def _message_stop(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         return self._usage_chunk()
@@ -677,7 +672,7 @@ class EventTranslator:
             block["signature"] = signature
         if text:
             self.reasoning.append(text)
-        return self._chunk(Delta(reasoning_content=text or None, thinking_blocks=[block]))
+        return self._chunk({"reasoning_content": text or None, "thinking_blocks": [block]})
 
     def _created(self) -> int:
         if self.created is None:
@@ -686,12 +681,15 @@ class EventTranslator:
             self.created = int(time.time())
         return self.created
 
-    def _chunk(self, delta: Delta, finish_reason: str | None = None) -> ModelResponseStream:
-        return ModelResponseStream(
-            id=self.id or "",
-            created=self._created(),
-            model=self.model,
-            choices=[StreamingChoices(index=0, delta=delta, finish_reason=finish_reason)],
+    def _chunk(self, delta: dict[str, Any], finish_reason: str | None = None) -> ModelResponseStream:
+        # Validated from plain dicts in one pass: measurably cheaper per chunk than nested models.
+        return ModelResponseStream.model_validate(
+            {
+                "id": self.id or "",
+                "created": self._created(),
+                "model": self.model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+            }
         )
 
 
