@@ -49,6 +49,7 @@ Feature = Literal[
     "pdf_input",
     "audio_input",
     "audio_output",
+    "adaptive_thinking",  # reasoning effort is sent as an effort level, not a token budget
 ]
 
 
