@@ -57,14 +57,18 @@ def split_model(model: str, custom_llm_provider: str | None = None) -> tuple[str
         return head, rest
     key = _registered.get(model, {}).get("_key") or table.BARE_MODELS.get(model)
     if key:
-        provider, _, name = key.partition("/")
-        return provider, name
-    exceptions.raise_error(
-        "BadRequestError",
-        f"cannot tell the provider of model {model!r}: write it as 'provider/model' "
-        f"(providers: {', '.join(providers())}) or pass custom_llm_provider=",
-        model=model,
-    )
+        # The table says which provider; the model sent is the name the caller wrote (a dated
+        # snapshot such as gpt-4o-2024-08-06 must not become its alias' target gpt-4o).
+        return key.partition("/")[0], model
+    if sep:
+        message = f"unknown provider {head!r} in model {model!r}; known providers: {', '.join(providers())}"
+    else:
+        message = (
+            f"cannot tell the provider of model {model!r}: write it as 'provider/model' "
+            f"(providers: {', '.join(providers())}) or pass custom_llm_provider="
+        )
+    # LiteLLM raises LiteLLMUnknownProvider (a BadRequestError) here too.
+    exceptions.raise_error("LiteLLMUnknownProvider", message, model=model)
     raise AssertionError  # unreachable: raise_error raises
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +22,7 @@ class Answer:
     json: Any = None
     pieces: list[bytes] = field(default_factory=list)  # streamed body, one write + flush per piece
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (to provoke a client timeout)
 
 
 @dataclass
@@ -54,6 +56,8 @@ class FakeUpstream:
                     if upstream.answers
                     else Answer(500, {"error": {"message": "no answer queued"}})
                 )
+                if answer.delay:
+                    time.sleep(answer.delay)
                 self.send_response(answer.status)
                 for key, value in answer.headers.items():
                     self.send_header(key, value)
