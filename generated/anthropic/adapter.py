@@ -147,7 +147,10 @@ class AnthropicAdapter(Adapter):
             if name not in self._CHAT_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
         blocks.thinking_from_effort(
-            call, body, budgets={"high": 4096, "low": 1024, "medium": 2048, "minimal": 1024}
+            call,
+            body,
+            budgets={"high": 4096, "low": 1024, "medium": 2048, "minimal": 1024},
+            efforts={"high": "high", "low": "low", "medium": "medium", "minimal": "low"},
         )
         blocks.response_format_tool(call, body)
         blocks.tool_choice_to_wire(call, body)

@@ -7,6 +7,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
+class OutputConfig(BaseModel):
+    """
+    With adaptive thinking, how much effort the model spends (low, medium, high).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    effort: str | None = None
+
+
 class Metadata(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -127,8 +138,12 @@ class ThinkingConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    type: Literal["enabled", "disabled"]
-    budget_tokens: int | None = Field(None, description="With `enabled`; must be below max_tokens.", ge=1024)
+    type: Literal["enabled", "disabled", "adaptive"]
+    budget_tokens: int | None = Field(
+        None,
+        description="With `enabled`; must be below max_tokens. `adaptive` has no budget.",
+        ge=1024,
+    )
 
 
 class ResponseContentBlock(BaseModel):
@@ -338,6 +353,10 @@ class CreateMessageRequest(BaseModel):
     tools: list[Tool] | None = None
     tool_choice: ToolChoice | None = None
     thinking: ThinkingConfig | None = None
+    output_config: OutputConfig | None = Field(
+        None,
+        description="With adaptive thinking, how much effort the model spends (low, medium, high).",
+    )
 
 
 class StreamEvent(

@@ -308,19 +308,42 @@ def _tool(tool: dict[str, Any]) -> dict[str, Any]:
 
 def _thinking_enabled(body: dict[str, Any]) -> bool:
     thinking = body.get("thinking")
-    return isinstance(thinking, dict) and thinking.get("type") == "enabled"
+    return isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive")
 
 
-def thinking_from_effort(call: Call, body: dict[str, Any], budgets: dict[str, int]) -> None:
-    """``reasoning_effort`` -> ``thinking: {type: enabled, budget_tokens}``; an explicit ``thinking`` wins."""
+def thinking_from_effort(
+    call: Call, body: dict[str, Any], budgets: dict[str, int], efforts: dict[str, str]
+) -> None:
+    """``reasoning_effort`` -> ``thinking``; an explicit ``thinking`` wins.
+
+    A model the table marks ``adaptive_thinking`` gets ``{type: adaptive}`` plus
+    ``output_config.effort``; the others ``{type: enabled, budget_tokens}``. A model the table says
+    cannot reason refuses the parameter (``UnsupportedParamsError``, or dropped with drop_params),
+    as LiteLLM only offers reasoning_effort for reasoning models.
+    """
     effort = call.params.get("reasoning_effort")
-    if effort is None or "thinking" in body:
-        return
-    if effort == "none":
+    if effort is None or "thinking" in body or effort == "none":
         return
     if effort not in budgets:
         allowed = ", ".join([*sorted(budgets), "none"])
         _bad_request(f"reasoning_effort must be one of {allowed}; got {effort!r}", call, "reasoning_effort")
+    from .. import registry
+
+    row = registry.model_row(call.provider, call.model)
+    if row is not None and not row.get("supports_reasoning"):
+        if call.drop_params:
+            return
+        exceptions.raise_error(
+            "UnsupportedParamsError",
+            f"{call.provider}/{call.model} does not support reasoning_effort (the model has no extended thinking). "
+            "Pass drop_params=True to drop it.",
+            llm_provider=call.provider,
+            model=call.model,
+        )
+    if row is not None and row.get("supports_adaptive_thinking") and effort in efforts:
+        body["thinking"] = {"type": "adaptive"}
+        body.setdefault("output_config", {})["effort"] = efforts[effort]
+        return
     body["thinking"] = {"type": "enabled", "budget_tokens": budgets[effort]}
 
 

@@ -258,24 +258,47 @@ def test_tools_to_wire():
 
 
 BUDGETS = {"minimal": 1024, "low": 1024, "medium": 2048, "high": 4096}
+EFFORTS = {"minimal": "low", "low": "low", "medium": "medium", "high": "high"}
 
 
 @pytest.mark.parametrize(("effort", "budget"), [("low", 1024), ("medium", 2048), ("high", 4096)])
 def test_thinking_from_effort(effort, budget):
     body: dict[str, Any] = {}
-    blocks.thinking_from_effort(make_call(reasoning_effort=effort), body, budgets=BUDGETS)
+    blocks.thinking_from_effort(make_call(reasoning_effort=effort), body, budgets=BUDGETS, efforts=EFFORTS)
     assert body == {"thinking": {"type": "enabled", "budget_tokens": budget}}
 
 
 def test_thinking_from_effort_none_explicit_and_invalid():
     body: dict[str, Any] = {}
-    blocks.thinking_from_effort(make_call(reasoning_effort="none"), body, budgets=BUDGETS)
+    blocks.thinking_from_effort(make_call(reasoning_effort="none"), body, budgets=BUDGETS, efforts=EFFORTS)
     assert body == {}
     body = {"thinking": {"type": "enabled", "budget_tokens": 5000}}
-    blocks.thinking_from_effort(make_call(reasoning_effort="low"), body, budgets=BUDGETS)
+    blocks.thinking_from_effort(make_call(reasoning_effort="low"), body, budgets=BUDGETS, efforts=EFFORTS)
     assert body["thinking"]["budget_tokens"] == 5000
     with pytest.raises(exceptions.get_class("BadRequestError"), match="reasoning_effort"):
-        blocks.thinking_from_effort(make_call(reasoning_effort="extreme"), {}, budgets=BUDGETS)
+        blocks.thinking_from_effort(
+            make_call(reasoning_effort="extreme"), {}, budgets=BUDGETS, efforts=EFFORTS
+        )
+
+
+def test_thinking_from_effort_adaptive_models_get_an_effort_level():
+    body: dict[str, Any] = {}
+    blocks.thinking_from_effort(
+        make_call("claude-opus-4-6", reasoning_effort="minimal"), body, budgets=BUDGETS, efforts=EFFORTS
+    )
+    assert body == {"thinking": {"type": "adaptive"}, "output_config": {"effort": "low"}}
+    blocks.default_max_tokens(make_call("claude-opus-4-6"), body, fallback=4096, thinking_headroom=4096)
+    assert body["max_tokens"] == 128000  # no budget: the model's max output tokens
+
+
+def test_thinking_from_effort_refused_for_a_model_without_reasoning():
+    call = make_call("claude-3-5-haiku-20241022", reasoning_effort="low")
+    with pytest.raises(exceptions.get_class("UnsupportedParamsError"), match="reasoning_effort"):
+        blocks.thinking_from_effort(call, {}, budgets=BUDGETS, efforts=EFFORTS)
+    call.drop_params = True
+    body: dict[str, Any] = {}
+    blocks.thinking_from_effort(call, body, budgets=BUDGETS, efforts=EFFORTS)
+    assert body == {}
 
 
 def test_response_format_json_schema_forces_a_tool():
