@@ -309,20 +309,25 @@ class InputMessage(BaseModel):
 
 
 class Message(BaseModel):
+    """
+    Anthropic always sends id, type, role, content, model and usage; none is required here so that an Anthropic-compatible server that leaves one out, or an error body sent with a 200 (`type: error`), still reaches the adapter, which says what went wrong.
+
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
-    id: str
-    type: str
-    role: str
-    model: str
-    content: list[ResponseContentBlock]
+    id: str | None = None
+    type: str | None = None
+    role: str | None = None
+    model: str | None = None
+    content: list[ResponseContentBlock] | None = None
     stop_reason: str | None = Field(
         None,
         description="end_turn, max_tokens, stop_sequence, tool_use, pause_turn, refusal or model_context_window_exceeded.",
     )
     stop_sequence: str | None = None
-    usage: Usage
+    usage: Usage | None = None
 
 
 class MessageStartEvent(BaseModel):

@@ -14,6 +14,7 @@ gets the same things; where this module differs, the docstring says so.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from pydantic_core import to_json
@@ -484,10 +485,12 @@ def thinking_block(block: Any) -> dict[str, Any]:
 def parse_message(wire: Any, call: Call, adapter: Adapter, **_: Any) -> ModelResponse:
     """A ``message`` -> ``chat.completion``: text -> content, tool_use -> tool_calls, thinking ->
     ``reasoning_content`` + ``thinking_blocks``; stop_reason and usage mapped from the spec."""
+    if wire.type == "error":  # an error body that came with a 200
+        raise adapter.stream_error(call, {"type": "error", "error": (wire.model_extra or {}).get("error")})
     texts: list[str] = []
     tool_calls: list[ChatCompletionMessageToolCall] = []
     thinking: list[dict[str, Any]] = []
-    for block in wire.content:
+    for block in wire.content or ():
         kind = block.type
         if kind == "text":
             texts.append(block.text or "")
@@ -511,11 +514,11 @@ def parse_message(wire: Any, call: Call, adapter: Adapter, **_: Any) -> ModelRes
         reasoning_content=reasoning,
         thinking_blocks=thinking or None,
     )
-    usage = adapter.usage_from_wire(wire.usage)
+    usage = adapter.usage_from_wire(wire.usage or {})
     _estimate_reasoning_tokens(usage, reasoning)
     return ModelResponse(
-        id=wire.id,
-        model=wire.model,
+        id=wire.id or f"msg_{uuid.uuid4().hex}",
+        model=wire.model or call.model,
         choices=[Choices(index=0, message=message, finish_reason=finish_reason)],
         usage=usage,
     )

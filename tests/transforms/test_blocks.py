@@ -677,3 +677,17 @@ def test_translator_ignores_empty_data_and_unknown_events():
     translator = blocks.EventTranslator(make_call(), ADAPTER)
     assert translator.feed(None, "") == []
     assert translator.feed("future_event", json.dumps({"type": "future_event"})) == []
+
+
+def test_parse_message_error_body_with_200_raises_the_mapped_error():
+    body = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+    with pytest.raises(exceptions.get_class("InternalServerError")) as info:
+        ADAPTER.parse_chat(make_call(), json.dumps(body).encode())
+    assert info.value.status_code == 529 and info.value.message == "Overloaded"
+
+
+def test_parse_message_tolerates_a_sparse_compatible_server():
+    resp = ADAPTER.parse_chat(make_call(), json.dumps({"content": [{"type": "text", "text": "hi"}]}).encode())
+    assert resp.choices[0].message.content == "hi"
+    assert resp.model == "claude-sonnet-4-5" and resp.id.startswith("msg_")
+    assert resp.usage.total_tokens == 0
