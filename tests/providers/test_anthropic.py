@@ -615,3 +615,24 @@ def test_unsupported_openai_params_are_named_unless_dropped():
         llmrelay.completion(
             model="claude-haiku-4-5", messages=[{"role": "user", "content": "hi"}], seed=3, **KEY
         )
+
+
+@both
+@pytest.mark.cassette("anthropic/tools/web_search")
+async def test_web_search_options_hosted_tool(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="anthropic/claude-sonnet-4-5",
+        messages=[{"role": "user", "content": "When does the Lyon light festival start this year?"}],
+        web_search_options={
+            "search_context_size": "medium",
+            "user_location": {"type": "approximate", "approximate": {"city": "Lyon", "country": "FR"}},
+        },
+        max_tokens=1024,
+        **KEY,
+    )
+    message = resp.choices[0].message
+    assert message.content == "I'll search for the festival dates.The festival runs from 5 to 8 December."
+    assert message.tool_calls is None  # the search ran on the server: nothing for the client to call
+    assert resp.choices[0].finish_reason == "stop"
+    assert (resp.usage.prompt_tokens, resp.usage.completion_tokens) == (6039, 112)
