@@ -691,3 +691,29 @@ def test_parse_message_tolerates_a_sparse_compatible_server():
     assert resp.choices[0].message.content == "hi"
     assert resp.model == "claude-sonnet-4-5" and resp.id.startswith("msg_")
     assert resp.usage.total_tokens == 0
+
+
+def test_translator_usage_counts_cache_reads_and_writes_from_message_start():
+    start = {
+        "type": "message_start",
+        "message": {
+            "id": "m",
+            "model": "c",
+            "usage": {
+                "input_tokens": 4,
+                "cache_read_input_tokens": 100,
+                "cache_creation_input_tokens": 50,
+                "output_tokens": 1,
+            },
+        },
+    }
+    chunks, _ = feed_all(
+        [
+            start,
+            {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 9}},
+            {"type": "message_stop"},
+        ]
+    )
+    usage = chunks[-1].usage
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) == (154, 9, 163)
+    assert (usage.cached_tokens, usage.cache_creation_input_tokens) == (100, 50)
