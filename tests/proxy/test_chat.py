@@ -326,3 +326,38 @@ async def test_client_disconnect_mid_stream_is_charged_for_what_was_sent(gateway
     assert not any(m.get("body", b"").startswith(b"data: [DONE]") for m in sent)
     (row,) = await spend_rows(gw)
     assert row["status"] == "partial" and row["completion_tokens"] > 0 and row["spend"] > 0
+
+
+async def test_completions_and_images_routes(gateway) -> None:
+    gw, client = gateway
+    r = await client.post(
+        "/v1/completions", json={"model": "plain", "prompt": "say hi"}, headers=admin_headers()
+    )
+    assert r.status_code == 200 and r.json()["object"] == "text_completion" and r.json()["choices"][0]["text"]
+    r = await client.post(
+        "/v1/images/generations", json={"model": "plain", "prompt": "a cat"}, headers=admin_headers()
+    )
+    assert r.status_code == 200 and r.json()["data"][0]["url"].startswith("https://")
+    r = await client.post("/v1/completions", json={"model": "plain"}, headers=admin_headers())
+    assert r.status_code == 400 and r.json()["error"]["param"] == "prompt"
+    assert {row["call_type"] for row in await spend_rows(gw)} == {"atext_completion", "aimage_generation"}
+
+
+async def test_health_routes_and_api_document(gateway) -> None:
+    _gw, client = gateway
+    assert (await client.get("/health/liveliness")).json() == "I'm alive!"
+    ready = await client.get("/health/readiness")
+    assert (
+        ready.status_code == 200 and ready.json()["status"] == "healthy" and ready.json()["db"] == "connected"
+    )
+    assert (await client.get("/health")).status_code == 401  # it calls every model: admin only
+    health = (await client.get("/health", headers=admin_headers())).json()
+    assert health["healthy_count"] == 4 and health["unhealthy_count"] == 0
+    doc = (await client.get("/openapi.json")).json()
+    assert doc["openapi"].startswith("3.") and "post" in doc["paths"]["/v1/chat/completions"]
+    assert "/key/generate" in doc["paths"] and "/key/{id}/regenerate" in doc["paths"]
+    page = await client.get("/docs")
+    assert page.status_code == 200 and "/v1/chat/completions" in page.text
+    r = await client.get("/v1/chat/completions")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+    assert (await client.get("/nowhere")).status_code == 404

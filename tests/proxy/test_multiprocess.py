@@ -118,6 +118,20 @@ def test_rpm_limit_is_exact_across_two_processes(pair: Pair) -> None:
     assert all("retry-after" in a.headers for a in answers if a is not None and a.status_code == 429)
 
 
+def test_admin_changes_reach_the_other_process(pair: Pair) -> None:
+    key = pair.key()
+    auth = {"Authorization": f"Bearer {key}"}
+    assert httpx.get(f"{pair.urls[1]}/v1/models", headers=auth).status_code == 200  # cached on B now
+    r = httpx.post(f"{pair.urls[0]}/key/block", json={"key": key}, headers=ADMIN)
+    assert r.status_code == 200
+    # Redis pub/sub drops B's cached entry at once; the cache TTL (5 s) bounds it regardless.
+    deadline = time.monotonic() + 5.0
+    status = 200
+    while status == 200 and time.monotonic() < deadline:
+        status = httpx.get(f"{pair.urls[1]}/v1/models", headers=auth).status_code
+    assert status == 401
+
+
 def test_budget_is_exact_across_two_processes(pair: Pair, fresh_pg_url: str) -> None:
     probe = httpx.post(
         f"{pair.urls[0]}/v1/chat/completions", json={"model": "fake", "messages": MSGS}, headers=ADMIN
