@@ -53,6 +53,8 @@ _LAZY: dict[str, str] = {
     "supports_audio_input": "cost",
     "supports_audio_output": "cost",
     "token_counter": "tokens",
+    "encode": "tokens",
+    "decode": "tokens",
     "ModelResponse": "types",
     "ModelResponseStream": "types",
     "Message": "types",
@@ -65,7 +67,7 @@ _LAZY: dict[str, str] = {
     "TextCompletionResponse": "types",
     "LLMRelayError": "exceptions",
 }
-_EXCEPTIONS = (
+_EXCEPTIONS = (  # every name in exceptions._HIERARCHY (LiteLLM's exception names)
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -73,17 +75,31 @@ _EXCEPTIONS = (
     "BadGatewayError",
     "BadRequestError",
     "BudgetExceededError",
+    "CallerCredentialAuthenticationError",
+    "CallerCredentialRateLimitError",
     "ContentPolicyViolationError",
     "ContextWindowExceededError",
+    "EndpointNotSupportedByModelError",
+    "ImageFetchError",
     "InternalServerError",
+    "InvalidRequestError",
+    "JSONSchemaValidationError",
+    "LiteLLMUnknownProvider",
+    "MalformedRequestFieldError",
+    "MidStreamFallbackError",
+    "MockException",
     "NotFoundError",
+    "OpenAIError",
+    "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
     "RejectedRequestError",
     "ServiceUnavailableError",
     "Timeout",
     "UnprocessableEntityError",
+    "UnsupportedEndpointError",
     "UnsupportedParamsError",
+    "VectorStoreSearchError",
 )
 _LAZY.update(dict.fromkeys(_EXCEPTIONS, "exceptions"))
 
@@ -133,7 +149,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time these load lazily
-    from .hooks import CustomLogger
     from .cost import completion_cost, cost_per_token, get_model_info
     from .exceptions import (
         APIConnectionError,
@@ -145,6 +160,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time these load lazily
         NotFoundError,
         RateLimitError,
     )
+    from .hooks import CustomLogger
     from .main import acompletion, aembedding, completion, embedding
     from .stream_builder import stream_chunk_builder
     from .streaming import CustomStreamWrapper

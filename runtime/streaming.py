@@ -20,7 +20,6 @@ from .adapter import Adapter, Call
 from .sse import DECODERS
 from .types import ModelResponse, ModelResponseStream, Usage
 
-_CHUNK = 65536
 logger = logging.getLogger("llmrelay")
 
 
@@ -87,7 +86,7 @@ class CustomStreamWrapper:
         if self._prefab or self._response is None:
             return self._prefab_end()
         if self._sync_iter is None:
-            self._sync_iter = self._response.iter_bytes(_CHUNK)
+            self._sync_iter = self._response.iter_bytes()
         try:
             return next(self._sync_iter)
         except StopIteration:
@@ -141,7 +140,7 @@ class CustomStreamWrapper:
         if self._prefab or self._response is None:
             return self._prefab_end()
         if self._async_iter is None:
-            self._async_iter = self._response.aiter_bytes(_CHUNK)
+            self._async_iter = self._response.aiter_bytes()
         try:
             return await self._async_iter.__anext__()
         except StopAsyncIteration:

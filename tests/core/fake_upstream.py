@@ -23,6 +23,11 @@ class Answer:
     pieces: list[bytes] = field(default_factory=list)  # streamed body, one write + flush per piece
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (to provoke a client timeout)
+    # Streaming: after `hold_after` pieces, wait until the test opens `gate` (at most 10 s) and
+    # record in `gate_was_opened` whether the client opened it, i.e. had the first pieces already.
+    hold_after: int | None = None
+    gate: threading.Event = field(default_factory=threading.Event)
+    gate_was_opened: bool | None = None
 
 
 @dataclass
@@ -65,7 +70,9 @@ class FakeUpstream:
                     self.send_header("content-type", answer.headers.get("content-type", "text/event-stream"))
                     self.send_header("connection", "close")
                     self.end_headers()
-                    for piece in answer.pieces:
+                    for i, piece in enumerate(answer.pieces):
+                        if i == answer.hold_after:
+                            answer.gate_was_opened = answer.gate.wait(10)
                         self.wfile.write(piece)
                         self.wfile.flush()
                     self.close_connection = True

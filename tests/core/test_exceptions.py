@@ -64,6 +64,16 @@ def test_every_litellm_name_exists_in_the_exceptions_module(name: str) -> None:
     assert cls.__name__ == name
 
 
+@pytest.mark.parametrize("name", LITELLM_NAMES)
+def test_every_litellm_name_is_a_top_level_attribute(name: str) -> None:
+    assert getattr(llmrelay, name) is getattr(exceptions, name)
+    assert name in llmrelay.__all__
+
+
+def test_top_level_list_matches_the_hierarchy() -> None:
+    assert set(llmrelay._EXCEPTIONS) == set(exceptions._HIERARCHY)
+
+
 @pytest.mark.parametrize("name", KEYWORD_STYLE)
 def test_keyword_construction_like_litellm(name: str) -> None:
     error = getattr(exceptions, name)(message="boom", llm_provider="openai", model="gpt-4o")

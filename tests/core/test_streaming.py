@@ -319,3 +319,65 @@ for i in range(3):
 """
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
     assert out.read_text().split() == ["r0", "r1", "r2"]
+
+
+def test_a_broken_callback_never_breaks_the_call(caplog: pytest.LogCaptureFixture) -> None:
+    def broken(kwargs: Any, resp: Any, start: Any, end: Any) -> None:
+        raise RuntimeError("callback bug")
+
+    llmrelay.success_callback = [broken]
+    assert (
+        llmrelay.completion(model="gpt-4o", messages=MESSAGES, mock_response="fine")
+        .choices[0]
+        .message.content
+        == "fine"
+    )
+    hooks.flush()
+    assert "callback bug" in caplog.text
+
+
+def test_stream_without_upstream_usage_is_counted_and_priced(upstream) -> None:
+    recorder = Recorder()
+    llmrelay.callbacks = [recorder]
+    upstream.queue(
+        Answer(
+            pieces=sse(
+                chunk({"role": "assistant", "content": "hello world"}), chunk({}, "stop"), "data: [DONE]\n\n"
+            )
+        )
+    )
+    stream = llmrelay.completion(
+        model="openai/gpt-4o-mini", messages=MESSAGES, stream=True, api_key="k", api_base=upstream.base
+    )
+    list(stream)
+    hooks.flush()
+    usage = recorder.events[-1][1].usage
+    assert usage.completion_tokens == 2  # "hello world" in o200k_base, counted offline
+    assert usage.prompt_tokens == llmrelay.token_counter(model="gpt-4o-mini", messages=MESSAGES)
+    assert stream.response_cost == pytest.approx(usage.prompt_tokens * 1.5e-07 + 2 * 6e-07)
+
+
+def test_chunks_arrive_as_the_upstream_sends_them_not_at_the_end(upstream) -> None:
+    answer = Answer(pieces=HELLO, hold_after=2)  # the upstream pauses after "Hel" until we have it
+    upstream.queue(answer)
+    stream = llmrelay.completion(
+        model="openai/gpt-4o-mini", messages=MESSAGES, stream=True, api_key="k", api_base=upstream.base
+    )
+    first = [next(stream), next(stream)]
+    answer.gate.set()
+    rest = list(stream)
+    assert text(first) == "Hel" and text(first + rest) == "Hello!"
+    assert answer.gate_was_opened is True  # we read "Hel" while the upstream was still holding the rest
+
+
+async def test_async_chunks_arrive_as_the_upstream_sends_them(upstream) -> None:
+    answer = Answer(pieces=HELLO, hold_after=2)
+    upstream.queue(answer)
+    stream = await llmrelay.acompletion(
+        model="openai/gpt-4o-mini", messages=MESSAGES, stream=True, api_key="k", api_base=upstream.base
+    )
+    first = [await stream.__anext__(), await stream.__anext__()]
+    answer.gate.set()
+    rest = [c async for c in stream]
+    assert text(first) == "Hel" and text(first + rest) == "Hello!"
+    assert answer.gate_was_opened is True
