@@ -109,7 +109,10 @@ def _check_values(params: dict[str, Any]) -> None:
         _bad("parameter 'stop' must be a string or a list of strings", "stop")
     effort = params.get("reasoning_effort")
     if isinstance(effort, str) and effort not in _REASONING_EFFORTS:
-        _bad(f"reasoning_effort must be one of {', '.join(_REASONING_EFFORTS)}; got {effort!r}", "reasoning_effort")
+        _bad(
+            f"reasoning_effort must be one of {', '.join(_REASONING_EFFORTS)}; got {effort!r}",
+            "reasoning_effort",
+        )
     for tool in params.get("tools") or ():
         if not isinstance(tool, dict) or "type" not in tool:
             _bad("each entry of 'tools' must be an object with a 'type' (e.g. 'function')", "tools")
@@ -124,11 +127,16 @@ def check_messages(messages: Any) -> list[dict[str, Any]]:
     """Messages must be a non-empty list of objects with a known role."""
     if not isinstance(messages, list) or not messages:
         _bad("'messages' must be a non-empty list of message objects", "messages")
+    if any(hasattr(m, "model_dump") for m in messages):
+        # A response's Message sent back in the next turn (a LiteLLM habit): use its dict form,
+        # in a new list so the caller's own list is left as it was.
+        messages = [m.model_dump(exclude_none=True) if hasattr(m, "model_dump") else m for m in messages]
     for i, message in enumerate(messages):
-        if hasattr(message, "model_dump"):
-            messages[i] = message = message.model_dump(exclude_none=True)
         if not isinstance(message, dict):
-            _bad(f"messages[{i}] must be an object with 'role' and 'content', got {type(message).__name__}", "messages")
+            _bad(
+                f"messages[{i}] must be an object with 'role' and 'content', got {type(message).__name__}",
+                "messages",
+            )
         role = message.get("role")
         if role not in _ROLES:
             _bad(f"messages[{i}].role must be one of {', '.join(sorted(_ROLES))}; got {role!r}", "messages")

@@ -17,7 +17,17 @@ from .types import (
 
 
 class _ChoiceAccumulator:
-    __slots__ = ("content", "reasoning", "thinking", "tools", "function", "finish", "role", "refusal")
+    __slots__ = (
+        "content",
+        "reasoning",
+        "thinking",
+        "tools",
+        "function",
+        "finish",
+        "role",
+        "refusal",
+        "logprobs",
+    )
 
     def __init__(self) -> None:
         self.content: list[str] = []
@@ -28,6 +38,11 @@ class _ChoiceAccumulator:
         self.finish: str | None = None
         self.role = "assistant"
         self.refusal: list[str] = []
+        self.logprobs: list[dict[str, Any]] | None = None
+
+    def add_logprobs(self, logprobs: Any) -> None:
+        if logprobs is not None and logprobs.content:
+            self.logprobs = (self.logprobs or []) + list(logprobs.content)
 
     def add(self, delta: Any, finish: str | None) -> None:
         if delta.role:
@@ -106,7 +121,9 @@ def stream_chunk_builder(
         if chunk.usage is not None:
             usage = chunk.usage
         for choice in chunk.choices:
-            choices.setdefault(choice.index, _ChoiceAccumulator()).add(choice.delta, choice.finish_reason)
+            acc = choices.setdefault(choice.index, _ChoiceAccumulator())
+            acc.add(choice.delta, choice.finish_reason)
+            acc.add_logprobs(choice.logprobs)
     first = chunks[0]
     response = ModelResponse(
         id=first.id,
@@ -114,7 +131,12 @@ def stream_chunk_builder(
         model=first.model,
         system_fingerprint=next((c.system_fingerprint for c in chunks if c.system_fingerprint), None),
         choices=[
-            Choices(index=index, message=acc.message(), finish_reason=acc.finish or "stop")
+            Choices(
+                index=index,
+                message=acc.message(),
+                finish_reason=acc.finish or "stop",
+                logprobs={"content": acc.logprobs} if acc.logprobs is not None else None,
+            )
             for index, acc in sorted(choices.items())
         ],
         usage=usage,

@@ -271,3 +271,12 @@ def test_register_model_adds_a_bare_name_and_prices_it() -> None:
     assert resp._hidden_params["response_cost"] == pytest.approx(
         resp.usage.prompt_tokens * 1e-6 + resp.usage.completion_tokens * 2e-6
     )
+
+
+def test_a_response_message_can_be_sent_back_and_the_callers_list_is_untouched(upstream) -> None:
+    first = llmrelay.completion(model="gpt-4o", messages=MESSAGES, mock_response="4")
+    history = [*MESSAGES, first.choices[0].message, {"role": "user", "content": "and doubled?"}]
+    upstream.queue(Answer(json=chat_body("8")))
+    llmrelay.completion(model="openai/gpt-4o", messages=history, api_key="k", api_base=upstream.base)
+    assert upstream.seen[0].body["messages"][1] == {"role": "assistant", "content": "4"}
+    assert history[1] is first.choices[0].message

@@ -175,3 +175,17 @@ def test_mock_stream_round_trips_through_the_builder() -> None:
     )
     resp = llmrelay.stream_chunk_builder(list(stream))
     assert resp.choices[0].message.content == "a fairly long reply in pieces"
+
+
+def test_logprobs_content_is_concatenated() -> None:
+    def lp(token: str) -> dict[str, Any]:
+        return {"content": [{"token": token, "logprob": -0.1, "bytes": None, "top_logprobs": []}]}
+
+    resp = llmrelay.stream_chunk_builder(
+        [
+            ModelResponseStream(choices=[{"index": 0, "delta": {"content": "a"}, "logprobs": lp("a")}]),
+            ModelResponseStream(choices=[{"index": 0, "delta": {"content": "b"}, "logprobs": lp("b")}]),
+            ModelResponseStream(choices=[{"index": 0, "delta": {}, "finish_reason": "stop"}]),
+        ]
+    )
+    assert [t["token"] for t in resp.choices[0].logprobs.content] == ["a", "b"]
