@@ -109,6 +109,16 @@ class CustomStreamWrapper:
     def __enter__(self) -> CustomStreamWrapper:
         return self
 
+    def __del__(self) -> None:
+        # A sync stream dropped without close() would keep its pooled connection checked out.
+        # (An async response cannot be closed from here: use `async with` or aclose().)
+        response = getattr(self, "_response", None)
+        if response is not None and self._async_iter is None and not response.is_closed:
+            try:
+                response.close()
+            except Exception:  # never raise from a finalizer (e.g. at interpreter exit)
+                pass
+
     def __exit__(self, *exc: object) -> None:
         self.close()
 

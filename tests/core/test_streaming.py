@@ -381,3 +381,13 @@ async def test_async_chunks_arrive_as_the_upstream_sends_them(upstream) -> None:
     rest = [c async for c in stream]
     assert text(first) == "Hel" and text(first + rest) == "Hello!"
     assert answer.gate_was_opened is True
+
+
+def test_a_dropped_sync_stream_releases_its_connection() -> None:
+    import gc
+
+    stream, body, _ = wrapper(HELLO)
+    next(stream)
+    del stream
+    gc.collect()
+    assert body.closed
