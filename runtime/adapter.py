@@ -112,7 +112,9 @@ class Adapter:
         return headers
 
     def url(self, call: Call, path: str, query: dict[str, str] | None = None) -> str:
-        url = call.api_base + path.replace("{model}", call.model)
+        path = path.replace("{model}", call.model)
+        # LiteLLM accepts an api_base that already ends with the endpoint path (https://host/v1/messages).
+        url = call.api_base if path and call.api_base.endswith(path) else call.api_base + path
         params = dict(query or {})
         if self.auth_query and call.api_key:
             params[self.auth_query] = call.api_key
