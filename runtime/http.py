@@ -230,12 +230,26 @@ def async_client() -> httpx.AsyncClient:
         client = httpx.AsyncClient(
             timeout=DEFAULT_TIMEOUT,
             transport=AiohttpTransport(_LIMITS),
-            mounts=_mounts(True),  # type: ignore[arg-type]
-            trust_env=True,
+            mounts={**_env_proxy_mounts(), **_mounts(True)},  # type: ignore[arg-type]
         )
         _async_clients[loop] = client
         _close_with_loop(loop, client)
     return client
+
+
+def _env_proxy_mounts() -> dict[str, httpx.AsyncBaseTransport | None]:
+    """Proxies from HTTP(S)_PROXY / ALL_PROXY / NO_PROXY, read exactly as httpx reads them.
+
+    httpx ignores the environment when a client is given its own transport, so the async
+    client mounts them itself: proxied URLs go through httpx's proxy transport, the rest
+    (and NO_PROXY hosts, mounted as ``None``) through the aiohttp transport.
+    """
+    from httpx._utils import get_environment_proxies
+
+    return {
+        pattern: None if url is None else httpx.AsyncHTTPTransport(proxy=url, limits=_LIMITS, trust_env=True)
+        for pattern, url in get_environment_proxies().items()
+    }
 
 
 def _close_with_loop(loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient) -> None:
