@@ -275,3 +275,34 @@ def test_retry_after_http_date() -> None:
 def test_retry_after_garbage_or_missing_is_none() -> None:
     assert retry_after_seconds(httpx.Headers({"retry-after": "soon"})) is None
     assert retry_after_seconds(httpx.Headers({})) is None
+
+
+def test_error_from_upstream_carries_status_provider_model_and_retry_after(upstream) -> None:
+    from tests.core.fake_upstream import Answer
+
+    body = {
+        "error": {
+            "message": "Rate limit reached for gpt-4o-mini",
+            "type": "requests",
+            "code": "rate_limit_exceeded",
+        }
+    }
+    upstream.queue(Answer(429, body, headers={"retry-after-ms": "2500", "x-request-id": "req_42"}))
+    with pytest.raises(openai.RateLimitError) as info:
+        llmrelay.completion(
+            model="openai/gpt-4o-mini",
+            messages=[{"role": "user", "content": "Hi"}],
+            api_key="k",
+            api_base=upstream.base,
+            num_retries=0,
+        )
+    error = info.value
+    assert isinstance(error, llmrelay.RateLimitError)
+    assert (error.status_code, error.llm_provider, error.model, error.retry_after) == (
+        429,
+        "openai",
+        "gpt-4o-mini",
+        2.5,
+    )
+    assert error.code == "rate_limit_exceeded" and error.message == "Rate limit reached for gpt-4o-mini"
+    assert error.request_id == "req_42"
