@@ -165,20 +165,6 @@ class GeminiAdapter(Adapter):
             body.setdefault("generationConfig", {})["candidateCount"] = value
         if (value := params.get("presence_penalty")) is not None:
             body.setdefault("generationConfig", {})["presencePenalty"] = value
-        if (value := params.get("reasoning_effort")) is not None:
-            value = (
-                {
-                    "high": {"includeThoughts": True, "thinkingBudget": 4096},
-                    "low": {"includeThoughts": True, "thinkingBudget": 1024},
-                    "medium": {"includeThoughts": True, "thinkingBudget": 2048},
-                    "minimal": {"includeThoughts": True, "thinkingBudget": 128},
-                    "none": {"includeThoughts": False, "thinkingBudget": 0},
-                    "xhigh": {"includeThoughts": True, "thinkingBudget": 4096},
-                }.get(value, value)
-                if isinstance(value, str)
-                else value
-            )
-            body.setdefault("generationConfig", {})["thinkingConfig"] = value
         if (value := params.get("safety_settings")) is not None:
             body["safetySettings"] = value
         if (value := params.get("seed")) is not None:
@@ -202,6 +188,25 @@ class GeminiAdapter(Adapter):
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
         parts.write_tools(call, body, search_tool="googleSearch")
         parts.write_response_format(call, body)
+        parts.write_reasoning_effort(
+            call,
+            body,
+            budgets={"high": 4096, "low": 1024, "medium": 2048, "minimal": 128, "none": 0, "xhigh": 4096},
+            level_models=["gemini-3"],
+            levels={
+                "high": "high",
+                "low": "low",
+                "medium": "high",
+                "minimal": "low",
+                "none": "low",
+                "xhigh": "high",
+            },
+            minimal_budgets=[
+                ["gemini-2.5-flash-lite", 512],
+                ["gemini-2.5-flash", 1],
+                ["gemini-2.5-pro", 128],
+            ],
+        )
         if call.stream:
             url = self.url(call, "/models/{model}:streamGenerateContent", {"alt": "sse"})
         else:

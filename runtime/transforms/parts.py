@@ -350,6 +350,42 @@ def write_response_format(call: Call, body: dict[str, Any]) -> None:
         config["responseSchema"] = clean_schema(schema, ordered=True)
 
 
+def write_reasoning_effort(
+    call: Call,
+    body: dict[str, Any],
+    budgets: dict[str, int],
+    levels: dict[str, str] | None = None,
+    level_models: list[str] | tuple[str, ...] = (),
+    minimal_budgets: list[list[Any]] | tuple[Any, ...] = (),
+) -> None:
+    """Request transform: ``reasoning_effort`` -> ``generationConfig.thinkingConfig``.
+
+    Models whose name starts with one of ``level_models`` get ``thinkingLevel`` from ``levels``;
+    the others a ``thinkingBudget`` from ``budgets`` (``minimal`` from the first
+    ``[name fragment, budget]`` pair the model name contains). Thought summaries are included
+    unless the effort is ``none``. A ``thinkingConfig`` already written (from ``thinking``) stays.
+    """
+    effort = call.params.get("reasoning_effort")
+    config = body.setdefault("generationConfig", {})
+    if effort is None or "thinkingConfig" in config:
+        if not config:
+            del body["generationConfig"]
+        return
+    thinking: dict[str, Any] = {"includeThoughts": effort != "none"}
+    if levels and call.model.startswith(tuple(level_models)):
+        thinking["thinkingLevel"] = levels.get(effort, effort)
+    else:
+        budget = budgets.get(effort)
+        if effort == "minimal":
+            budget = next((b for fragment, b in minimal_budgets if fragment in call.model), budget)
+        if budget is None:
+            exceptions.raise_error(
+                "BadRequestError", f"reasoning_effort {effort!r} is not supported", param="reasoning_effort"
+            )
+        thinking["thinkingBudget"] = budget
+    config["thinkingConfig"] = thinking
+
+
 def as_list(value: Any) -> list[Any]:
     """Param transform: a single value becomes a one-item list (``stop`` -> ``stopSequences``)."""
     return list(value) if isinstance(value, list | tuple) else [value]

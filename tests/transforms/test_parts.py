@@ -636,3 +636,41 @@ def test_parse_embeddings_counts_usage_locally():
     resp = parts.parse_embeddings({"embeddings": [{"values": [0.1, 0.2]}]}, call, ADAPTER)
     assert resp.data[0].embedding == [0.1, 0.2] and resp.data[0].index == 0
     assert resp.usage.prompt_tokens == resp.usage.total_tokens > 0
+
+
+EFFORT_ARGS: dict[str, Any] = {
+    "budgets": {"none": 0, "minimal": 128, "low": 1024, "medium": 2048, "high": 4096},
+    "minimal_budgets": [["gemini-2.5-flash-lite", 512], ["gemini-2.5-flash", 1]],
+    "levels": {"none": "low", "minimal": "low", "low": "low", "medium": "high", "high": "high"},
+    "level_models": ["gemini-3"],
+}
+
+
+@pytest.mark.parametrize(
+    "model, effort, expected",
+    [
+        ("gemini-2.5-pro", "low", {"includeThoughts": True, "thinkingBudget": 1024}),
+        ("gemini-2.5-pro", "high", {"includeThoughts": True, "thinkingBudget": 4096}),
+        ("gemini-2.5-pro", "none", {"includeThoughts": False, "thinkingBudget": 0}),
+        ("gemini-2.5-pro", "minimal", {"includeThoughts": True, "thinkingBudget": 128}),
+        ("gemini-2.5-flash-lite", "minimal", {"includeThoughts": True, "thinkingBudget": 512}),
+        ("gemini-2.5-flash", "minimal", {"includeThoughts": True, "thinkingBudget": 1}),
+        ("gemini-3-pro-preview", "medium", {"includeThoughts": True, "thinkingLevel": "high"}),
+        ("gemini-3-flash-preview", "none", {"includeThoughts": False, "thinkingLevel": "low"}),
+    ],
+)
+def test_write_reasoning_effort(model, effort, expected):
+    body: dict[str, Any] = {}
+    parts.write_reasoning_effort(make_call(model, reasoning_effort=effort), body, **EFFORT_ARGS)
+    assert body == {"generationConfig": {"thinkingConfig": expected}}
+
+
+def test_write_reasoning_effort_keeps_explicit_thinking_and_leaves_body_alone_without_effort():
+    body: dict[str, Any] = {"generationConfig": {"thinkingConfig": {"thinkingBudget": 99}}}
+    parts.write_reasoning_effort(make_call(reasoning_effort="high"), body, **EFFORT_ARGS)
+    assert body == {"generationConfig": {"thinkingConfig": {"thinkingBudget": 99}}}
+    empty: dict[str, Any] = {}
+    parts.write_reasoning_effort(make_call(), empty, **EFFORT_ARGS)
+    assert empty == {}
+    with pytest.raises(exceptions.LLMRelayError, match="xhigh"):
+        parts.write_reasoning_effort(make_call(reasoning_effort="xhigh"), {}, **EFFORT_ARGS)
