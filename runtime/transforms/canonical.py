@@ -245,9 +245,15 @@ def stream_error(call: Call, adapter: Adapter, payload: Any) -> Exception:
     status = None
     if isinstance(error, dict):
         status = next(
-            (v for v in (error.get("status_code"), error.get("code")) if isinstance(v, int) and 400 <= v < 600),
+            (
+                v
+                for v in (error.get("status_code"), error.get("code"))
+                if isinstance(v, int) and 400 <= v < 600
+            ),
             None,
         )
     if status is None:
         return adapter.stream_error(call, payload)
-    return exceptions.classify(status, payload, adapter.error_spec, llm_provider=adapter.provider, model=call.model)
+    return exceptions.classify(
+        status, payload, adapter.error_spec, llm_provider=adapter.provider, model=call.model
+    )

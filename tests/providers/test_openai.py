@@ -10,9 +10,8 @@ import base64
 import json
 import struct
 
-import pytest
-
 import llmrelay
+import pytest
 from llmrelay import exceptions
 
 KEY = "sk-test"
@@ -42,7 +41,9 @@ TOOL_MESSAGES = [{"role": "user", "content": "What's the weather in Paris and in
 @pytest.mark.cassette("openai/chat/basic")
 def test_chat_bare_model_name(cassette):
     messages = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Say hello."}]
-    resp = llmrelay.completion(model="gpt-4o-mini", messages=messages, temperature=0.2, max_tokens=20, api_key=KEY)
+    resp = llmrelay.completion(
+        model="gpt-4o-mini", messages=messages, temperature=0.2, max_tokens=20, api_key=KEY
+    )
     assert resp.id == "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT"
     assert resp.model == "gpt-4o-mini-2024-07-18"
     assert resp["choices"][0]["message"]["content"] == "Hello!"
@@ -74,7 +75,10 @@ def test_response_format_json_schema_round_trip(cassette):
     resp = llmrelay.completion(
         model="openai/gpt-4o-2024-08-06",
         messages=[{"role": "user", "content": "Largest city in Japan, with its population."}],
-        response_format={"type": "json_schema", "json_schema": {"name": "city_info", "strict": True, "schema": schema}},
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "city_info", "strict": True, "schema": schema},
+        },
         api_key=KEY,
     )
     assert json.loads(resp.choices[0].message.content) == {"city": "Tokyo", "population": 13960000}
@@ -191,7 +195,14 @@ def test_parallel_tool_calls_streamed_in_pieces(cassette):
     deltas = [tc for c in chunks if c.choices for tc in (c.choices[0].delta.tool_calls or [])]
     assert deltas[0].index == 0 and deltas[0].id == "call_Wm2Xq7Lr4Tz9Bn1Kc6Vd3Hs8"
     assert deltas[0].function.name == "get_weather"
-    assert [d.function.arguments for d in deltas if d.index == 1][1:] == ['{"', "city", '":"', "Tok", "yo", '"}']
+    assert [d.function.arguments for d in deltas if d.index == 1][1:] == [
+        '{"',
+        "city",
+        '":"',
+        "Tok",
+        "yo",
+        '"}',
+    ]
     built = llmrelay.stream_chunk_builder(chunks)
     calls = built.choices[0].message.tool_calls
     assert [(c.id, c.function.name, json.loads(c.function.arguments)) for c in calls] == [
@@ -258,7 +269,9 @@ def test_embedding_base64_encoding(cassette):
     assert [d.index for d in resp.data] == [0, 1]
     raw = resp.data[1].embedding
     assert isinstance(raw, str)
-    assert struct.unpack("<4f", base64.b64decode(raw)) == pytest.approx((-0.0654, 0.0987, -0.0111, 0.0222), rel=1e-5)
+    assert struct.unpack("<4f", base64.b64decode(raw)) == pytest.approx(
+        (-0.0654, 0.0987, -0.0111, 0.0222), rel=1e-5
+    )
 
 
 # --- images --------------------------------------------------------------------------------

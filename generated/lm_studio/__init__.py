@@ -1,0 +1,1 @@
+# Code generated from specs/lm_studio/provider.yaml by `make generate`. DO NOT EDIT.
