@@ -699,3 +699,44 @@ def test_model_table():
     )
     assert prompt == pytest.approx(250_000 * 2.5e-06)
     assert completion == pytest.approx(10 * 1.5e-05)
+
+
+# --- the cassettes agree with the OpenAPI subset ----------------------------------------------
+
+GEMINI_CASSETTES = sorted((CASSETTES / "gemini").glob("*/*.yaml"))
+
+
+def _extras(model) -> list[str]:
+    """Keys the OpenAPI subset does not declare, anywhere in a validated wire object."""
+    from pydantic import BaseModel
+
+    found = [f"{type(model).__name__}.{key}" for key in (model.__pydantic_extra__ or {})]
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        values = (
+            value if isinstance(value, list) else list(value.values()) if isinstance(value, dict) else [value]
+        )
+        found += [extra for item in values if isinstance(item, BaseModel) for extra in _extras(item)]
+    return found
+
+
+@pytest.mark.parametrize("path", GEMINI_CASSETTES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_cassette_bodies_match_the_openapi_subset(path):
+    from llmrelay.generated.gemini import wire
+
+    for interaction in yaml.safe_load(path.read_text())["interactions"]:
+        request, response = interaction["request"], interaction["response"]
+        embed = request["uri"].split("?")[0].endswith(":batchEmbedContents")
+        sent = (wire.BatchEmbedContentsRequest if embed else wire.GenerateContentRequest).model_validate(
+            request["json"]
+        )
+        assert _extras(sent) == []
+        if response["status"] != 200:
+            bodies, model = [response["json"]], wire.ErrorResponse
+        elif "sse" in response:
+            bodies, model = [event["data"] for event in response["sse"]], wire.GenerateContentResponse
+        else:
+            bodies = [response["json"]]
+            model = wire.BatchEmbedContentsResponse if embed else wire.GenerateContentResponse
+        for body in bodies:
+            assert _extras(model.model_validate(body)) == []
