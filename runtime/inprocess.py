@@ -63,7 +63,8 @@ def _chunks(cid: str, model: str, reply: str, usage: dict[str, int] | None) -> l
     deltas += [({"content": word}, None) for word in _words(reply)]
     deltas.append(({}, "stop"))
     events = [
-        {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]} for delta, finish in deltas
+        {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        for delta, finish in deltas
     ]
     if usage is not None:
         events.append({**base, "choices": [], "usage": usage})
@@ -76,10 +77,15 @@ def _embeddings(body: dict[str, Any]) -> httpx.Response:
     if not isinstance(items, list) or not items:
         return _error(400, "'input' must be a string or a non-empty list", "invalid_input")
     dims = int(body.get("dimensions") or 8)
-    data = [{"object": "embedding", "index": i, "embedding": _vector(str(item), dims)} for i, item in enumerate(items)]
+    data = [
+        {"object": "embedding", "index": i, "embedding": _vector(str(item), dims)}
+        for i, item in enumerate(items)
+    ]
     tokens = sum(max(1, len(str(item)) // 4) for item in items)
     usage = {"prompt_tokens": tokens, "total_tokens": tokens}
-    return httpx.Response(200, json={"object": "list", "data": data, "model": body.get("model"), "usage": usage})
+    return httpx.Response(
+        200, json={"object": "list", "data": data, "model": body.get("model"), "usage": usage}
+    )
 
 
 def _vector(text: str, dims: int) -> list[float]:
@@ -93,7 +99,10 @@ def _images(body: dict[str, Any]) -> httpx.Response:
     if not isinstance(body.get("prompt"), str) or not body["prompt"]:
         return _error(400, "'prompt' must be a non-empty string", "invalid_prompt")
     count = int(body.get("n") or 1)
-    data = [{"url": f"https://mock.llmrelay.invalid/image/{i}.png", "revised_prompt": body["prompt"]} for i in range(count)]
+    data = [
+        {"url": f"https://mock.llmrelay.invalid/image/{i}.png", "revised_prompt": body["prompt"]}
+        for i in range(count)
+    ]
     return httpx.Response(200, json={"created": int(time.time()), "data": data})
 
 
@@ -111,7 +120,11 @@ def _completions(body: dict[str, Any]) -> httpx.Response:
             "created": _CREATED,
             "model": body.get("model"),
             "choices": [{"index": 0, "text": MOCK_REPLY, "finish_reason": "stop", "logprobs": None}],
-            "usage": {"prompt_tokens": tokens, "completion_tokens": completion, "total_tokens": tokens + completion},
+            "usage": {
+                "prompt_tokens": tokens,
+                "completion_tokens": completion,
+                "total_tokens": tokens + completion,
+            },
         },
     )
 
@@ -127,7 +140,9 @@ _ROUTES: dict[str, Callable[[dict[str, Any]], httpx.Response]] = {
 def canonical_echo(request: httpx.Request) -> httpx.Response:
     path = request.url.path.rstrip("/")
     if request.method == "GET" and path.endswith("/models"):
-        return httpx.Response(200, json={"object": "list", "data": [{"id": "echo", "object": "model", "owned_by": "llmrelay"}]})
+        return httpx.Response(
+            200, json={"object": "list", "data": [{"id": "echo", "object": "model", "owned_by": "llmrelay"}]}
+        )
     route = next((handler for suffix, handler in _ROUTES.items() if path.endswith("/" + suffix)), None)
     if route is None:
         return _error(404, f"no route {request.method} {path}", "not_found")

@@ -98,7 +98,12 @@ def _merge_thinking(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for block in blocks:
         last = merged[-1] if merged else None
         whole = block.get("type") == "redacted_thinking"  # redacted blocks always arrive whole
-        if not whole and last is not None and last.get("type") == block.get("type") and not last.get("signature"):
+        if (
+            not whole
+            and last is not None
+            and last.get("type") == block.get("type")
+            and not last.get("signature")
+        ):
             for key, value in block.items():
                 if key in ("thinking", "data") and isinstance(value, str):
                     last[key] = last.get(key, "") + value
