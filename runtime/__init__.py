@@ -40,6 +40,7 @@ _LAZY: dict[str, str] = {
     "completion_cost": "cost",
     "cost_per_token": "cost",
     "get_model_info": "cost",
+    "get_max_tokens": "cost",
     "supports_function_calling": "cost",
     "supports_parallel_function_calling": "cost",
     "supports_vision": "cost",

@@ -80,6 +80,11 @@ def get_model_info(model: str, custom_llm_provider: str | None = None) -> dict[s
     return info
 
 
+def get_max_tokens(model: str) -> int | None:
+    """The model's maximum output tokens (LiteLLM's ``get_max_tokens``); raises if unknown."""
+    return get_model_info(model)["max_tokens"]
+
+
 def _row(model: str, custom_llm_provider: str | None, overrides: dict[str, Any] | None) -> dict[str, Any]:
     row = registry.lookup(model, custom_llm_provider) or {}
     if overrides:
@@ -178,9 +183,16 @@ def completion_cost(
     prompt: str = "",
     messages: list[dict[str, Any]] | None = None,
     completion: str = "",
+    custom_cost_per_token: dict[str, float] | None = None,
     **price_overrides: Any,
 ) -> float:
-    """USD cost of a response (or of a prompt/completion pair when no response is given)."""
+    """USD cost of a response (or of a prompt/completion pair when no response is given).
+
+    Prices may be overridden with keywords (``input_cost_per_token=``) or with LiteLLM's
+    ``custom_cost_per_token={"input_cost_per_token": ..., "output_cost_per_token": ...}``.
+    """
+    if custom_cost_per_token:
+        price_overrides = {**custom_cost_per_token, **price_overrides}
     if completion_response is not None:
         hidden = getattr(completion_response, "_hidden_params", None) or {}
         provider = custom_llm_provider or hidden.get("custom_llm_provider")

@@ -166,8 +166,31 @@ def _message_tokens(message: dict[str, Any], encoding: Any) -> int:
     return total
 
 
+class _HuggingFaceTokenizer:
+    """Adapts a ``tokenizers.Tokenizer`` (``encode(text).ids``) to the tiktoken-style ``encode``."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+
+    def encode(self, text: str, **_: Any) -> list[int]:
+        return list(self.tokenizer.encode(text).ids)
+
+
+def _custom(custom_tokenizer: dict[str, Any]) -> tuple[Any, str, bool]:
+    """LiteLLM's ``custom_tokenizer={"type": "openai_tokenizer" | "huggingface_tokenizer", "tokenizer": t}``."""
+    kind, tokenizer = custom_tokenizer.get("type"), custom_tokenizer.get("tokenizer")
+    if tokenizer is None or kind not in ("openai_tokenizer", "huggingface_tokenizer"):
+        raise ValueError(
+            "custom_tokenizer must be {'type': 'openai_tokenizer' | 'huggingface_tokenizer', 'tokenizer': ...}"
+        )
+    if kind == "huggingface_tokenizer":
+        return _HuggingFaceTokenizer(tokenizer), f"custom:{kind}", True
+    return tokenizer, f"custom:{kind}", True
+
+
 def token_counter(
     model: str = "",
+    custom_tokenizer: dict[str, Any] | None = None,
     text: str | list[str] | None = None,
     messages: list[dict[str, Any]] | None = None,
     count_response_tokens: bool = False,
@@ -177,9 +200,14 @@ def token_counter(
 ) -> Any:
     """Tokens in ``messages`` (with OpenAI's chat overhead) or in ``text`` (raw).
 
-    With ``return_details=True`` returns ``{"tokens": n, "exact": bool, "method": str}``.
+    The parameters are LiteLLM's, in its order. ``custom_tokenizer`` counts with the caller's own
+    tokenizer (exact for that tokenizer). With ``return_details=True`` returns
+    ``{"tokens": n, "exact": bool, "method": str}``.
     """
-    encoding, method, exact = _tokenizer(model or "")
+    if custom_tokenizer is not None:
+        encoding, method, exact = _custom(custom_tokenizer)
+    else:
+        encoding, method, exact = _tokenizer(model or "")
     total = 0
     if messages is not None:
         total += sum(_message_tokens(m, encoding) for m in messages) + _REPLY_PRIMING

@@ -204,3 +204,13 @@ def test_item_access_get_and_hidden_params_not_dumped() -> None:
 def test_provider_extras_are_kept() -> None:
     resp = ModelResponse.model_validate({"choices": [], "x_groq": {"id": "req_1"}})
     assert resp.model_dump()["x_groq"] == {"id": "req_1"} and resp["x_groq"]["id"] == "req_1"
+
+
+def test_litellm_custom_cost_per_token_and_get_max_tokens() -> None:
+    resp = response({"prompt_tokens": 10, "completion_tokens": 5})
+    custom = {"input_cost_per_token": 1.0, "output_cost_per_token": 10.0}
+    assert llmrelay.completion_cost(completion_response=resp, custom_cost_per_token=custom) == pytest.approx(
+        60.0
+    )
+    assert llmrelay.get_max_tokens("gpt-4o") == 16384
+    assert llmrelay.get_max_tokens("openai/priced-model") == 64_000

@@ -114,3 +114,21 @@ def test_import_llmrelay_does_not_load_tiktoken() -> None:
         ).stdout.strip()
         == "False"
     )
+
+
+def test_custom_tokenizer_in_litellm_form() -> None:
+    class Words:
+        """A stand-in HuggingFace tokenizer: encode(text).ids, one id per word."""
+
+        def encode(self, text: str) -> object:
+            return type("Encoding", (), {"ids": list(range(len(text.split())))})()
+
+    hf = {"type": "huggingface_tokenizer", "tokenizer": Words()}
+    assert llmrelay.token_counter(custom_tokenizer=hf, text="one two three four") == 4
+    openai_style = {"type": "openai_tokenizer", "tokenizer": tokens.get_encoding("cl100k_base")}
+    details = llmrelay.token_counter(
+        custom_tokenizer=openai_style, text="tiktoken is great!", return_details=True
+    )
+    assert details == {"tokens": 6, "exact": True, "method": "custom:openai_tokenizer"}
+    with pytest.raises(ValueError, match="custom_tokenizer"):
+        llmrelay.token_counter(custom_tokenizer={"type": "sentencepiece"}, text="x")
