@@ -750,44 +750,39 @@ class StreamTranslator:
         ]
         self._tools[index] = first_tool + len(tool_calls)
         finish = _finish(candidate.get("finishReason"), self.adapter, self._tools[index] > 0)
-        delta = Delta(
-            content="".join(reading.text) or None,
-            reasoning_content="".join(reading.reasoning) or None,
-            thinking_blocks=reading.thinking or None,
-            tool_calls=tool_calls or None,
-        )
+        fields: dict[str, Any] = {}  # only the fields this chunk has: cheaper to validate
+        if reading.text:
+            fields["content"] = "".join(reading.text)
+        if reading.reasoning:
+            fields["reasoning_content"] = "".join(reading.reasoning)
+            fields["thinking_blocks"] = reading.thinking
+        if tool_calls:
+            fields["tool_calls"] = tool_calls
         if reading.signatures:
-            delta.provider_specific_fields = {"thought_signatures": reading.signatures}  # type: ignore[attr-defined]
+            fields["provider_specific_fields"] = {"thought_signatures": reading.signatures}
         if reading.images:
-            delta.images = reading.images  # type: ignore[attr-defined]
-        empty = (
-            delta.content is None
-            and delta.reasoning_content is None
-            and not tool_calls
-            and not reading.images
-        )
-        if empty and finish is None and not reading.signatures:
+            fields["images"] = reading.images
+        if not fields and finish is None:
             return None  # nothing to say yet (e.g. a usage-only chunk)
         if index not in self._started:
             self._started.add(index)
-            delta.role = "assistant"
-        return StreamingChoices(
-            index=index, delta=delta, finish_reason=finish, logprobs=logprobs(candidate.get("logprobsResult"))
-        )
+            fields["role"] = "assistant"
+        choice = StreamingChoices(index=index, delta=Delta(**fields), finish_reason=finish)
+        if "logprobsResult" in candidate:
+            choice.logprobs = logprobs(candidate["logprobsResult"])
+        return choice
 
     def _blocked(self) -> StreamingChoices:
         self._started.add(0)
         return StreamingChoices(index=0, delta=Delta(role="assistant"), finish_reason="content_filter")
 
     def _chunk(self, choices: list[StreamingChoices], usage: Usage | None = None) -> ModelResponseStream:
-        chunk = ModelResponseStream(
-            model=self._model or self.call.model, created=self._created, choices=choices
+        if self._id is None:  # no responseId: one id for the whole stream, as OpenAI's chunks share one
+            self._id = f"chatcmpl-{uuid.uuid4().hex}"
+        model = self._model or self.call.model
+        return ModelResponseStream(
+            id=self._id, model=model, created=self._created, choices=choices, usage=usage
         )
-        if self._id:
-            chunk.id = self._id
-        if usage is not None:
-            chunk.usage = usage
-        return chunk
 
     def _error(self, payload: dict[str, Any], data: str) -> Exception:
         error = payload.get("error")
