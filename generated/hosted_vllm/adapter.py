@@ -235,56 +235,6 @@ class HostedVllmAdapter(Adapter):
         result = canonical.parse_embedding(data)
         return result
 
-    # --- images ----------------------------------------------------------------
-
-    _IMAGES_KNOWN = frozenset(
-        [
-            "background",
-            "moderation",
-            "n",
-            "output_format",
-            "prompt",
-            "quality",
-            "response_format",
-            "size",
-            "style",
-            "user",
-        ]
-    )
-
-    def images_request(self, call: Call) -> PreparedRequest:
-        params = call.params
-        body: dict[str, Any] = {}
-        body["model"] = call.model
-        body["prompt"] = params["prompt"]
-        if (value := params.get("background")) is not None:
-            body["background"] = value
-        if (value := params.get("moderation")) is not None:
-            body["moderation"] = value
-        if (value := params.get("n")) is not None:
-            body["n"] = value
-        if (value := params.get("output_format")) is not None:
-            body["output_format"] = value
-        if (value := params.get("quality")) is not None:
-            body["quality"] = value
-        if (value := params.get("response_format")) is not None:
-            body["response_format"] = value
-        if (value := params.get("size")) is not None:
-            body["size"] = value
-        if (value := params.get("style")) is not None:
-            body["style"] = value
-        if (value := params.get("user")) is not None:
-            body["user"] = value
-        for name, value in params.items():
-            if name not in self._IMAGES_KNOWN:
-                body[name] = value  # unknown parameters pass through, as with LiteLLM
-        url = self.url(call, "/images/generations", {})
-        return PreparedRequest("POST", url, self.headers(call), self.finish_body(call, body))
-
-    def parse_images(self, call: Call, data: bytes) -> Any:
-        result = canonical.parse_image(data)
-        return result
-
     # --- text_completion -------------------------------------------------------
 
     _TEXT_COMPLETION_KNOWN = frozenset(

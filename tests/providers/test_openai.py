@@ -402,3 +402,23 @@ def test_model_table_rows():
     assert llmrelay.get_model_info("gpt-3.5-turbo-instruct")["mode"] == "completion"
     assert llmrelay.get_model_info("text-embedding-3-large")["output_vector_size"] == 3072
     assert not llmrelay.supports_reasoning("gpt-4o")
+
+
+@pytest.mark.cassette("openai/reasoning/gpt5_stream")
+def test_gpt5_stream_reasoning_usage_and_cost(cassette):
+    stream = llmrelay.completion(
+        model="gpt-5-mini",
+        messages=[{"role": "user", "content": "Capital of France? One word."}],
+        reasoning_effort="minimal",
+        verbosity="low",
+        stream=True,
+        stream_options={"include_usage": True},
+        api_key=KEY,
+    )
+    chunks = list(stream)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Paris"
+    usage = chunks[-1].usage
+    assert usage.completion_tokens_details.reasoning_tokens == 192
+    assert usage.completion_tokens == 203
+    # reasoning is billed as output: 203 output tokens at gpt-5-mini's output rate
+    assert stream.response_cost == pytest.approx(24 * 2.5e-07 + 203 * 2.0e-06)

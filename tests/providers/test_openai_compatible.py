@@ -99,7 +99,8 @@ CHAT = [
     Case(
         "deepseek/chat/cache_hit",
         "deepseek/deepseek-chat",
-        {"messages": [DEEPSEEK_SYSTEM, HELLO[0]], "max_tokens": 16},
+        # max_completion_tokens goes out as max_tokens (the cassette holds the request)
+        {"messages": [DEEPSEEK_SYSTEM, HELLO[0]], "max_completion_tokens": 16},
         {
             "id": "930c60df-bf64-41c9-a88e-3ec75f81e00e",
             "choices.0.message.content": "Hello!",
