@@ -195,7 +195,7 @@ def _assistant_parts(
 ) -> list[dict[str, Any]]:
     parts = _thought_parts(message)
     text = _text_of(message.get("content"))
-    if text:
+    if text and not _has_part(parts, {"text": text}):
         part: dict[str, Any] = {"text": text}
         signatures = (message.get("provider_specific_fields") or {}).get("thought_signatures")
         if signatures:
@@ -210,6 +210,8 @@ def _assistant_parts(
         if tool_call.get("id"):
             tool_names[tool_call["id"]] = name
         part = {"functionCall": {"name": name, "args": _arguments(function.get("arguments"), name)}}
+        if _has_part(parts, part):
+            continue  # already sent back whole, with its signature, from a thinking block
         signature = tool_call_signature(tool_call) or placeholder
         if signature:
             part["thoughtSignature"] = signature
@@ -217,18 +219,41 @@ def _assistant_parts(
     return parts
 
 
+def _has_part(parts: list[dict[str, Any]], part: dict[str, Any]) -> bool:
+    return any(all(p.get(k) == v for k, v in part.items()) and not p.get("thought") for p in parts)
+
+
+# Keys that mark a thinking block's text as a whole part saved as JSON (LiteLLM's format for
+# signed parts), rather than reasoning prose.
+_PART_KEYS = ("text", "functionCall", "inlineData", "executableCode", "codeExecutionResult")
+
+
 def _thought_parts(message: dict[str, Any]) -> list[dict[str, Any]]:
-    """Reasoning sent back: thinking blocks (with their signatures) or else the reasoning text."""
+    """Reasoning sent back: thinking blocks (with their signatures) or else the reasoning text.
+
+    A block whose text is a JSON part (as LiteLLM stores signed parts) goes back as that part."""
     parts = []
     for block in message.get("thinking_blocks") or ():
         if block.get("type") == "thinking" and block.get("thinking"):
-            part: dict[str, Any] = {"text": block["thinking"], "thought": True}
+            part = _saved_part(block["thinking"]) or {"text": block["thinking"], "thought": True}
             if block.get("signature"):
                 part["thoughtSignature"] = block["signature"]
             parts.append(part)
     if not parts and message.get("reasoning_content"):
         parts.append({"text": message["reasoning_content"], "thought": True})
     return parts
+
+
+def _saved_part(text: str) -> dict[str, Any] | None:
+    if not text.startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, dict) and any(key in value for key in _PART_KEYS):
+        return value
+    return None
 
 
 def _arguments(arguments: Any, name: str) -> dict[str, Any]:

@@ -674,3 +674,26 @@ def test_write_reasoning_effort_keeps_explicit_thinking_and_leaves_body_alone_wi
     assert empty == {}
     with pytest.raises(exceptions.LLMRelayError, match="xhigh"):
         parts.write_reasoning_effort(make_call(reasoning_effort="xhigh"), {}, **EFFORT_ARGS)
+
+
+def test_litellm_style_thinking_blocks_go_back_as_their_saved_parts():
+    call_json = json.dumps({"functionCall": {"name": "f", "args": {"a": 1}}})
+    body = contents(
+        [
+            {
+                "role": "assistant",
+                "content": "done",
+                "thinking_blocks": [
+                    {"type": "thinking", "thinking": call_json, "signature": "S1"},
+                    {"type": "thinking", "thinking": json.dumps({"text": "done"}), "signature": "S2"},
+                ],
+                "tool_calls": [
+                    {"id": "call_9", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}
+                ],
+            }
+        ]
+    )
+    assert body["contents"][0]["parts"] == [
+        {"functionCall": {"name": "f", "args": {"a": 1}}, "thoughtSignature": "S1"},
+        {"text": "done", "thoughtSignature": "S2"},
+    ]
