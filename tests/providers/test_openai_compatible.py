@@ -1157,6 +1157,15 @@ ERRORS = [
         "Input should be less than or equal to 1.5",
     ),
     ErrorCase(
+        "mistral/errors/extra_forbidden_422",
+        "mistral/mistral-small-latest",
+        # an unknown parameter passes through (as with LiteLLM); Mistral's strict validation refuses it
+        {"messages": HELLO, "max_tokens": 16, "chat_template_kwargs": {"enable_thinking": False}},
+        "UnprocessableEntityError",
+        422,
+        "Extra inputs are not permitted",
+    ),
+    ErrorCase(
         "cerebras/errors/wrong_api_key",
         "cerebras/llama-3.3-70b",
         {"messages": HELLO, "max_tokens": 16},
