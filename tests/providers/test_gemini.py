@@ -740,3 +740,94 @@ def test_cassette_bodies_match_the_openapi_subset(path):
             model = wire.BatchEmbedContentsResponse if embed else wire.GenerateContentResponse
         for body in bodies:
             assert _extras(model.model_validate(body)) == []
+
+
+# --- over real HTTP on the loopback interface ---------------------------------------------------
+
+
+@pytest.fixture
+def upstream():
+    from tests.core.fake_upstream import FakeUpstream
+
+    server = FakeUpstream()
+    yield server
+    server.close()
+
+
+def _gemini_chunk(text: str, finish: str | None = None, **extra) -> dict:
+    candidate = {"content": {"parts": [{"text": text}], "role": "model"}, "index": 0}
+    if finish:
+        candidate["finishReason"] = finish
+    return {"candidates": [candidate], "modelVersion": "gemini-2.5-flash", "responseId": "loop1", **extra}
+
+
+@both
+async def test_loopback_stream_with_crlf_events_split_across_packets(upstream, is_async):
+    from tests.core.fake_upstream import Answer
+
+    usage = {"promptTokenCount": 4, "candidatesTokenCount": 2, "totalTokenCount": 6}
+    body = (
+        f"data: {json.dumps(_gemini_chunk('Bon'))}\r\n\r\n"
+        f"data: {json.dumps(_gemini_chunk('jour', 'STOP', usageMetadata=usage))}\r\n\r\n"
+    ).encode()
+    cut = body.index(b"\r\n\r\n") + 1  # the first event's CRLF pair split between two packets
+    upstream.queue(Answer(pieces=[body[:7], body[7:cut], body[cut:]]))
+    base = upstream.base.replace("/v1", "/v1beta")
+    stream = await _call(
+        is_async,
+        model="gemini/gemini-2.5-flash",
+        messages=[{"role": "user", "content": "Say hello in French"}],
+        stream=True,
+        stream_options={"include_usage": True},
+        api_base=base,
+        **KEY,
+    )
+    chunks = await _chunks(stream, is_async)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Bonjour"
+    assert chunks[-1].usage.total_tokens == 6
+    (seen,) = upstream.seen
+    assert seen.path == "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+    assert seen.headers["x-goog-api-key"] == KEY["api_key"]
+    assert seen.body == {"contents": [{"role": "user", "parts": [{"text": "Say hello in French"}]}]}
+
+
+@both
+async def test_loopback_error_inside_a_200_stream_raises_from_the_iterator(upstream, is_async):
+    from tests.core.fake_upstream import Answer, sse
+
+    error = {"error": {"code": 503, "message": "The model is overloaded.", "status": "UNAVAILABLE"}}
+    upstream.queue(Answer(pieces=sse(_gemini_chunk("Par"), error)))
+    stream = await _call(
+        is_async,
+        model="gemini/gemini-2.5-flash",
+        messages=[{"role": "user", "content": "hi"}],
+        stream=True,
+        api_base=upstream.base.replace("/v1", "/v1beta"),
+        **KEY,
+    )
+    received = []
+    with pytest.raises(llmrelay.ServiceUnavailableError, match="overloaded"):
+        if is_async:
+            async for chunk in stream:
+                received.append(chunk)
+        else:
+            for chunk in stream:
+                received.append(chunk)
+    assert received[0].choices[0].delta.content == "Par"
+
+
+def test_loopback_embeddings(upstream):
+    from tests.core.fake_upstream import Answer
+
+    upstream.queue(Answer(json={"embeddings": [{"values": [0.5, -0.25]}, {"values": [0.125, 1.0]}]}))
+    resp = llmrelay.embedding(
+        model="gemini/gemini-embedding-001",
+        input=["a", "b"],
+        dimensions=2,
+        api_base=upstream.base.replace("/v1", "/v1beta"),
+        **KEY,
+    )
+    assert [e.embedding for e in resp.data] == [[0.5, -0.25], [0.125, 1.0]]
+    (seen,) = upstream.seen
+    assert seen.path == "/v1beta/models/gemini-embedding-001:batchEmbedContents"
+    assert [r["outputDimensionality"] for r in seen.body["requests"]] == [2, 2]
