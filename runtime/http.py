@@ -51,8 +51,10 @@ _loop_closers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncIterato
     weakref.WeakKeyDictionary()
 )
 _in_process_bases: dict[str, str] = {}  # base URL -> in-process server name
+# Request extension: the transport may read the whole body before returning (not a stream).
+READ_BODY = "llmrelay.read_body"
 _urls: dict[str, httpx.URL] = {}  # parsed URLs; an SDK talks to few distinct endpoints
-_timeouts: dict[float | None, dict[str, float]] = {}
+_extensions_cache: dict[tuple[float, bool], dict[str, Any]] = {}
 
 
 # --- the aiohttp transport -----------------------------------------------------------------
@@ -158,6 +160,19 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
                 timeout=self._client_timeout(request.extensions.get("timeout") or {}),
             )
+            extensions = {"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()}
+            if not request.extensions.get(READ_BODY):
+                return httpx.Response(
+                    response.status,
+                    headers=response.raw_headers,
+                    stream=_AiohttpStream(response),
+                    request=request,
+                    extensions=extensions,
+                )
+            try:  # the caller wants the whole body: read it here, without a stream per chunk
+                content = await response.read()
+            finally:
+                response.release()
         except Exception as exc:
             mapped = _aiohttp_error(exc)
             if mapped is None:
@@ -167,9 +182,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             response.status,
             headers=response.raw_headers,
-            stream=_AiohttpStream(response),
+            content=content,
             request=request,
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()},
+            extensions=extensions,
         )
 
     async def aclose(self) -> None:
@@ -303,24 +318,27 @@ def _url(url: str) -> httpx.URL:
 def _timeout(call: Call) -> dict[str, float]:
     """httpx's timeout extension for the call: its whole budget, but at most 10 s to connect."""
     total = call.timeout if call.timeout is not None else DEFAULT_TIMEOUT
-    value = _timeouts.get(total)
+    return {"connect": min(total, DEFAULT_CONNECT_TIMEOUT), "read": total, "write": total, "pool": total}
+
+
+def _extensions(call: Call, stream: bool) -> dict[str, Any]:
+    key = (call.timeout if call.timeout is not None else DEFAULT_TIMEOUT, stream)
+    value = _extensions_cache.get(key)
     if value is None:
-        value = _timeouts[total] = {
-            "connect": min(total, DEFAULT_CONNECT_TIMEOUT),
-            "read": total,
-            "write": total,
-            "pool": total,
-        }
+        value = {"timeout": _timeout(call)}
+        if not stream:
+            value[READ_BODY] = True
+        _extensions_cache[key] = value
     return value
 
 
-def _request(req: PreparedRequest, call: Call) -> httpx.Request:
+def _request(req: PreparedRequest, call: Call, stream: bool = False) -> httpx.Request:
     return httpx.Request(
         req.method,
         _url(req.url),
         headers={**_DEFAULT_HEADERS, **req.headers},
         content=req.body,
-        extensions={"timeout": _timeout(call)},
+        extensions=_extensions(call, stream),
     )
 
 
@@ -377,7 +395,7 @@ def send(
     attempt = 0
     while True:
         try:
-            response = _send_once(client, _request(req, call), stream)
+            response = _send_once(client, _request(req, call, stream), stream)
         except httpx.HTTPError as exc:
             if attempt < retries:
                 time.sleep(_backoff(attempt, None))
@@ -407,7 +425,7 @@ async def asend(
     attempt = 0
     while True:
         try:
-            response = await _asend_once(client, _request(req, call), stream)
+            response = await _asend_once(client, _request(req, call, stream), stream)
         except httpx.HTTPError as exc:
             if attempt < retries:
                 await asyncio.sleep(_backoff(attempt, None))

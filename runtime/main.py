@@ -133,10 +133,24 @@ def _attach(result: Any, adapter: Adapter, call: Call, started: float) -> Any:
 
 
 def _cost(result: Any, call: Call) -> float | None:
+    model = f"{call.provider}/{call.model}"
+    if not _priced(model, call.model_info):
+        return None  # no price known: cost unknown, not zero (checked first: raising costs a lot per call)
     try:
-        return response_cost(result, f"{call.provider}/{call.model}", None, call.model_info)
+        return response_cost(result, model, None, call.model_info)
     except exceptions.LLMRelayError:
-        return None  # no price known: cost unknown, not zero
+        return None
+
+
+_PRICE_FIELDS = ("input_cost_per_token", "output_cost_per_token")
+
+
+def _priced(model: str, overrides: dict[str, Any] | None) -> bool:
+    """Whether the model table (or the call's overrides) has a price for ``model``."""
+    if overrides and any(overrides.get(k) is not None for k in _PRICE_FIELDS):
+        return True
+    row = registry.lookup(model)
+    return bool(row) and any(k in row for k in _PRICE_FIELDS)
 
 
 def _kwargs_for_log(model: str, messages: Any, control: dict[str, Any], call_params: dict[str, Any]) -> dict[str, Any]:
