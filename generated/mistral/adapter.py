@@ -38,6 +38,7 @@ class MistralAdapter(Adapter):
             "frequency_penalty",
             "max_completion_tokens",
             "max_tokens",
+            "metadata",
             "n",
             "parallel_tool_calls",
             "prediction",
@@ -45,6 +46,7 @@ class MistralAdapter(Adapter):
             "reasoning_effort",
             "response_format",
             "seed",
+            "service_tier",
             "stop",
             "stream_options",
             "temperature",
@@ -53,7 +55,7 @@ class MistralAdapter(Adapter):
             "top_p",
         ]
     )
-    passthrough_params = frozenset(["prompt_mode", "safe_prompt"])
+    passthrough_params = frozenset(["guardrails", "prompt_cache_key", "prompt_mode", "safe_prompt"])
     finish_reasons = {}
     error_spec = {
         "code_paths": ["error.code", "type", "code", "detail.type"],
@@ -88,6 +90,7 @@ class MistralAdapter(Adapter):
             "frequency_penalty",
             "function_call",
             "functions",
+            "guardrails",
             "logit_bias",
             "logprobs",
             "max_completion_tokens",
@@ -99,6 +102,7 @@ class MistralAdapter(Adapter):
             "parallel_tool_calls",
             "prediction",
             "presence_penalty",
+            "prompt_cache_key",
             "prompt_mode",
             "reasoning_effort",
             "response_format",
@@ -126,10 +130,14 @@ class MistralAdapter(Adapter):
         body["messages"] = params["messages"]
         if (value := params.get("frequency_penalty")) is not None:
             body["frequency_penalty"] = value
+        if (value := params.get("guardrails")) is not None:
+            body["guardrails"] = value
         if (value := params.get("max_completion_tokens")) is not None:
             body["max_tokens"] = value
         if (value := params.get("max_tokens")) is not None:
             body["max_tokens"] = value
+        if (value := params.get("metadata")) is not None:
+            body["metadata"] = value
         if (value := params.get("n")) is not None:
             body["n"] = value
         if (value := params.get("parallel_tool_calls")) is not None:
@@ -138,6 +146,8 @@ class MistralAdapter(Adapter):
             body["prediction"] = value
         if (value := params.get("presence_penalty")) is not None:
             body["presence_penalty"] = value
+        if (value := params.get("prompt_cache_key")) is not None:
+            body["prompt_cache_key"] = value
         if (value := params.get("prompt_mode")) is not None:
             body["prompt_mode"] = value
         if (value := params.get("reasoning_effort")) is not None:
@@ -148,10 +158,10 @@ class MistralAdapter(Adapter):
             body["safe_prompt"] = value
         if (value := params.get("seed")) is not None:
             body["random_seed"] = value
+        if (value := params.get("service_tier")) is not None:
+            body["service_tier"] = value
         if (value := params.get("stop")) is not None:
             body["stop"] = value
-        if (value := params.get("stream_options")) is not None:
-            body["stream_options"] = value
         if (value := params.get("temperature")) is not None:
             body["temperature"] = value
         if (value := params.get("tool_choice")) is not None:
@@ -184,7 +194,7 @@ class MistralAdapter(Adapter):
 
     # --- embeddings ------------------------------------------------------------
 
-    _EMBEDDINGS_KNOWN = frozenset(["dimensions", "encoding_format", "input", "user"])
+    _EMBEDDINGS_KNOWN = frozenset(["dimensions", "encoding_format", "input", "output_dtype", "user"])
 
     def embeddings_request(self, call: Call) -> PreparedRequest:
         params = call.params
@@ -195,6 +205,8 @@ class MistralAdapter(Adapter):
             body["output_dimension"] = value
         if (value := params.get("encoding_format")) is not None:
             body["encoding_format"] = value
+        if (value := params.get("output_dtype")) is not None:
+            body["output_dtype"] = value
         for name, value in params.items():
             if name not in self._EMBEDDINGS_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
