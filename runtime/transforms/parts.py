@@ -63,7 +63,9 @@ def write_contents(
     system, contents = messages_to_contents(call.params["messages"], placeholder)
     if system:
         body["systemInstruction"] = {"parts": system}
-    body["contents"] = contents
+    # The API refuses a request without contents (e.g. only a system message); LiteLLM sends a
+    # blank user turn then, and so do we.
+    body["contents"] = contents or [{"role": "user", "parts": [{"text": " "}]}]
 
 
 def messages_to_contents(
@@ -664,12 +666,16 @@ def grounding_annotations(grounding: dict[str, Any]) -> list[dict[str, Any]]:
 def usage(meta: dict[str, Any], adapter: Adapter) -> Usage:
     """Canonical usage (counts summed as the spec says) plus the per-modality prompt split."""
     result: Usage = adapter.usage_from_wire(meta)  # type: ignore[attr-defined]
-    details = result.prompt_tokens_details
-    for item in meta.get("promptTokensDetails") or ():
+    _add_modalities(result.prompt_tokens_details, meta.get("promptTokensDetails"))
+    _add_modalities(result.completion_tokens_details, meta.get("candidatesTokensDetails"))
+    return result
+
+
+def _add_modalities(details: Any, counts: list[dict[str, Any]] | None) -> None:
+    for item in counts or ():
         field = _MODALITY_FIELDS.get(item.get("modality", ""))
         if field and details is not None:
-            setattr(details, field, (getattr(details, field) or 0) + (item.get("tokenCount") or 0))
-    return result
+            setattr(details, field, (getattr(details, field, None) or 0) + (item.get("tokenCount") or 0))
 
 
 _MODALITY_FIELDS = {"TEXT": "text_tokens", "IMAGE": "image_tokens", "AUDIO": "audio_tokens"}

@@ -697,3 +697,25 @@ def test_litellm_style_thinking_blocks_go_back_as_their_saved_parts():
         {"functionCall": {"name": "f", "args": {"a": 1}}, "thoughtSignature": "S1"},
         {"text": "done", "thoughtSignature": "S2"},
     ]
+
+
+def test_only_a_system_message_still_sends_contents():
+    body = contents([{"role": "system", "content": "Say hi."}])
+    assert body == {
+        "systemInstruction": {"parts": [{"text": "Say hi."}]},
+        "contents": [{"role": "user", "parts": [{"text": " "}]}],
+    }
+
+
+def test_usage_splits_output_tokens_by_modality():
+    meta = {
+        "promptTokenCount": 3,
+        "candidatesTokenCount": 1300,
+        "totalTokenCount": 1303,
+        "candidatesTokensDetails": [
+            {"modality": "TEXT", "tokenCount": 10},
+            {"modality": "IMAGE", "tokenCount": 1290},
+        ],
+    }
+    details = parts.usage(meta, ADAPTER).completion_tokens_details
+    assert (details.text_tokens, details.image_tokens) == (10, 1290)
