@@ -10,6 +10,8 @@ It starts ``python -m bench.fakeupstream`` in its own process (so the server doe
 client's GIL), then times, in this process:
 
 - import: ``python -X importtime -c "import llmrelay"`` (cumulative µs), median of runs;
+- cpu: µs of SDK work per call with no I/O, step by step (validation, wire request, httpx
+  objects, parsing into ModelResponse, cost and _hidden_params);
 - sync: µs per non-streaming call, bare httpx vs llmrelay, interleaved rounds (p50/p99);
 - stream: µs to consume a whole 20-chunk stream, the same way;
 - async: ``acompletion`` calls/s with --concurrency tasks, next to a bare aiohttp session.
@@ -132,8 +134,37 @@ def import_time(runs: int) -> dict[str, float]:
     }
 
 
+def cpu_figures(case: clients.Case, n: int = 3000) -> dict[str, float]:
+    """µs of SDK work per non-streaming call with no I/O: each step the call takes, timed alone."""
+    import timeit
+
+    import httpx
+    from llmrelay import http, main
+
+    body = httpx.post(case.url, headers=case.headers, content=json.dumps(case.body)).content
+    kwargs = {"api_base": case.api_base, "api_key": "x"}
+    adapter, call, _ = main._prepare_chat(case.model, list(clients.MESSAGES), dict(kwargs))
+    request = adapter.chat_request(call)
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    steps = {
+        "validate_and_resolve": lambda: main._prepare_chat(case.model, list(clients.MESSAGES), dict(kwargs)),
+        "build_wire_request": lambda: adapter.chat_request(call),
+        "httpx_request_object": lambda: http._request(request, call),
+        "httpx_response_object": lambda: httpx.Response(200, headers=headers, content=body),
+        "parse_to_ModelResponse": lambda: adapter.parse_chat(call, body),
+        "cost_and_hidden_params": lambda: main._attach(adapter.parse_chat(call, body), adapter, call, 0.0),
+    }
+    out = {name: timeit.timeit(fn, number=n) / n * 1e6 for name, fn in steps.items()}
+    out["cost_and_hidden_params"] -= out["parse_to_ModelResponse"]
+    out = {k: round(v, 1) for k, v in out.items()}
+    out["total_us"] = round(sum(out.values()), 1)
+    return out
+
+
 def sdk_figures(case: clients.Case, parts: set[str], a: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if "cpu" in parts:
+        out["cpu"] = cpu_figures(case)
     raw, ours = clients.RawHttpx(case), clients.Ours(case)
     for part, attr in (("sync", "complete"), ("stream", "stream")):
         if part not in parts:
@@ -204,7 +235,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("command", nargs="?", default="sdk", choices=["sdk", "transports"])
     ap.add_argument(
-        "--only", default="import,sync,stream,async", help="comma list of: import, sync, stream, async"
+        "--only",
+        default="import,cpu,sync,stream,async",
+        help="comma list of: import, cpu, sync, stream, async",
     )
     ap.add_argument("--dialect", action="append", choices=list(clients.CANDIDATES), help="default: all three")
     ap.add_argument("--calls", type=int, default=2000, help="timed sync calls per client")
