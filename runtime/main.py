@@ -250,22 +250,21 @@ def _wrap_stream(
 
 
 def _stream_finalizer(call: Call, log_kwargs: dict[str, Any] | None, started_wall: float) -> Callable[..., None]:
+    def settle(stream: CustomStreamWrapper) -> Any:
+        assembled = stream.assembled()
+        if assembled.usage is None:
+            assembled.usage = stream._usage or _counted_usage(call, assembled)
+        assembled._hidden_params.update(
+            custom_llm_provider=call.provider, model=call.model, response_cost=_cost(assembled, call)
+        )
+        return assembled
+
     def finalize(stream: CustomStreamWrapper, error: BaseException | None) -> None:
-        if stream.chunks:
-            assembled = stream.assembled()
-            if assembled.usage is None and stream.usage is not None:
-                assembled.usage = stream.usage
-            if assembled.usage is None:
-                assembled.usage = _counted_usage(call, assembled)
-            stream.usage = assembled.usage
-            stream._response_cost = _cost(assembled, call)  # type: ignore[attr-defined]
-            assembled._hidden_params.update(
-                custom_llm_provider=call.provider, model=call.model, response_cost=stream._response_cost  # type: ignore[attr-defined]
-            )
-        else:
-            assembled = None
+        stream._settle = settle
+        if log_kwargs is None:
+            return  # nobody listens: usage and cost are computed only if someone asks
         if error is None:
-            _report("success", log_kwargs, assembled, started_wall)
+            _report("success", log_kwargs, stream.settled(), started_wall)
         else:
             _report("failure", log_kwargs, error, started_wall)
 

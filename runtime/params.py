@@ -114,8 +114,15 @@ def _check_values(params: dict[str, Any]) -> None:
             "reasoning_effort",
         )
     for tool in params.get("tools") or ():
-        if not isinstance(tool, dict) or "type" not in tool:
-            _bad("each entry of 'tools' must be an object with a 'type' (e.g. 'function')", "tools")
+        # A provider's own tool entries carry no OpenAI "type" ({"googleSearch": {}} for Gemini).
+        if not isinstance(tool, dict) or not tool:
+            _bad(
+                "each entry of 'tools' must be an object: {'type': 'function', 'function': {...}} "
+                "or a provider's own tool entry such as {'googleSearch': {}}",
+                "tools",
+            )
+        if "function" in tool and tool.get("type") != "function":
+            _bad("a tool with a 'function' entry needs 'type': 'function'", "tools")
         if tool.get("type") == "function" and not isinstance((tool.get("function") or {}).get("name"), str):
             _bad("a function tool needs 'function': {'name': ..., 'parameters': {...}}", "tools")
     fmt = params.get("response_format")

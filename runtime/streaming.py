@@ -52,7 +52,9 @@ class CustomStreamWrapper:
         if chunks and isinstance(chunks[-1], BaseException):
             chunks, self._prefab_error = chunks[:-1], chunks[-1]
         self.chunks: list[ModelResponseStream] = []
-        self.usage: Usage | None = None
+        self._usage: Usage | None = None  # the last usage the upstream sent
+        self._settle: Any = None  # set by the finalizer: (wrapper) -> priced, assembled response
+        self._settled: ModelResponse | None = None
         self._accept(chunks or [])
         self._done = False
         self._deferred: Exception | None = None
@@ -183,7 +185,7 @@ class CustomStreamWrapper:
     def _accept(self, chunks: list[ModelResponseStream]) -> None:
         for chunk in chunks:
             if chunk.usage is not None:
-                self.usage = chunk.usage
+                self._usage = chunk.usage
                 if not self.call.include_usage:
                     if not chunk.choices:
                         continue  # a usage-only chunk the caller did not ask for: keep the figures only
@@ -231,15 +233,31 @@ class CustomStreamWrapper:
             except Exception:  # reporting must never break the caller's stream
                 logger.exception("llmrelay: stream finalizer failed")
 
+    def settled(self) -> ModelResponse | None:
+        """The whole response with usage and cost, computed once and only when asked for.
+
+        Until the stream ends this is None; the work (rebuilding, counting tokens when the upstream
+        sent no usage, pricing) is kept off the stream's last ``next()`` unless callbacks need it.
+        """
+        if self._settled is None and self._done and self._settle is not None and (self.chunks or self._pending):
+            self._settled = self._settle(self)
+        return self._settled
+
+    @property
+    def usage(self) -> Usage | None:
+        settled = self.settled()
+        return settled.usage if settled is not None else self._usage
+
     @property
     def response_cost(self) -> float | None:
-        return getattr(self, "_response_cost", None)
+        settled = self.settled()
+        return settled._hidden_params.get("response_cost") if settled is not None else None
 
     def assembled(self) -> ModelResponse:
-        """The whole response rebuilt from the chunks seen so far."""
+        """The whole response rebuilt from the chunks seen so far (delivered or decoded)."""
         from .stream_builder import stream_chunk_builder
 
-        return stream_chunk_builder(self.chunks)
+        return stream_chunk_builder([*self.chunks, *self._pending])
 
 
 def _closed_early() -> BaseException:

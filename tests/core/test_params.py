@@ -80,7 +80,8 @@ def test_malformed_messages(messages: Any, match: str) -> None:
         ({"max_tokens": 1.5}, "parameter 'max_tokens' must be int, got float"),
         ({"n": True}, "parameter 'n' must be int, got bool"),
         ({"stop": [1, 2]}, "'stop' must be a string or a list of strings"),
-        ({"tools": [{"function": {}}]}, "each entry of 'tools' must be an object with a 'type'"),
+        ({"tools": [{"function": {}}]}, "a tool with a 'function' entry needs 'type': 'function'"),
+        ({"tools": [{}]}, "each entry of 'tools' must be an object"),
         (
             {"response_format": {"type": "yaml"}},
             "response_format.type must be 'text', 'json_object' or 'json_schema'",
