@@ -135,9 +135,9 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     if name == "model_cost":
-        from .generated.registry import MODELS
+        from .registry import model_table
 
-        return MODELS
+        return model_table()
     if name == "provider_list":
         from .registry import providers
 

@@ -120,3 +120,11 @@ def register(model_cost: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
         _registered[key] = merged
         _registered[name] = merged
     return model_cost
+
+
+def model_table() -> dict[str, dict[str, Any]]:
+    """The whole model table as ``llmrelay.model_cost`` shows it: generated rows plus registered ones."""
+    table = dict(_generated().MODELS)
+    for key, row in _registered.items():
+        table[key] = {k: v for k, v in row.items() if not k.startswith("_")}
+    return table

@@ -214,3 +214,14 @@ def test_litellm_custom_cost_per_token_and_get_max_tokens() -> None:
     )
     assert llmrelay.get_max_tokens("gpt-4o") == 16384
     assert llmrelay.get_max_tokens("openai/priced-model") == 64_000
+
+
+def test_model_cost_shows_registered_models_beside_the_generated_table() -> None:
+    import llmrelay
+
+    llmrelay.register_model(
+        {"house-model": {"litellm_provider": "openai", "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}}
+    )
+    row = llmrelay.model_cost["openai/house-model"]
+    assert row["input_cost_per_token"] == 1e-6 and "_key" not in row
+    assert "openai/gpt-4o" in llmrelay.model_cost
