@@ -103,6 +103,26 @@ def _block_text(value: Any) -> str:
     return ""
 
 
+# --- request rewrites (``request_transforms``) ---------------------------------------------------
+
+
+def rename_fields_for_models(
+    call: Call, body: dict[str, Any], prefixes: list[str], fields: dict[str, str]
+) -> None:
+    """Send some fields under another name for the models whose names start with ``prefixes``.
+
+    For a provider whose newer models take a parameter under a new name and refuse the old one
+    (a reasoning model wants ``max_completion_tokens``, not ``max_tokens``). A field already
+    given under its new name is left as the caller set it.
+    """
+    if not call.model.startswith(tuple(prefixes)):
+        return
+    for source, target in fields.items():
+        if source in body:
+            value = body.pop(source)
+            body.setdefault(target, value)
+
+
 # --- response and chunk fixes (``response.transforms`` / ``stream.chunk_transforms``) -------------
 
 

@@ -422,3 +422,17 @@ def test_gpt5_stream_reasoning_usage_and_cost(cassette):
     assert usage.completion_tokens == 203
     # reasoning is billed as output: 203 output tokens at gpt-5-mini's output rate
     assert stream.response_cost == pytest.approx(24 * 2.5e-07 + 203 * 2.0e-06)
+
+
+@pytest.mark.cassette("openai/reasoning/o3_mini_max_tokens")
+def test_max_tokens_goes_out_as_max_completion_tokens_for_reasoning_models(cassette):
+    resp = llmrelay.completion(
+        model="o3-mini",
+        messages=[{"role": "user", "content": "Is 97 prime? Answer yes or no."}],
+        max_tokens=300,
+        reasoning_effort="low",
+        api_key=KEY,
+    )
+    assert resp.choices[0].message.content == "Yes"
+    assert resp.usage.completion_tokens_details.reasoning_tokens == 64
+    assert resp._hidden_params["response_cost"] == pytest.approx(17 * 1.1e-06 + 75 * 4.4e-06)

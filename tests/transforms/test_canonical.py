@@ -300,3 +300,30 @@ def test_usage_type_is_the_canonical_one():
     resp = _response(usage={"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2, "hit": 1})
     canonical.cached_tokens_from_usage_field(resp, field="hit")
     assert isinstance(resp.usage, Usage) and resp.usage.cached_tokens == 1
+
+
+def test_rename_fields_for_models_only_for_matching_models():
+    body = {"model": "o3-mini", "max_tokens": 300}
+    canonical.rename_fields_for_models(
+        Call(provider="p", model="o3-mini", capability="chat", params={}, api_base="https://x", api_key="k"),
+        body,
+        prefixes=["o1", "o3"],
+        fields={"max_tokens": "max_completion_tokens"},
+    )
+    assert body == {"model": "o3-mini", "max_completion_tokens": 300}
+    other = {"model": "gpt-4o", "max_tokens": 300}
+    canonical.rename_fields_for_models(
+        _call(), other, prefixes=["o1", "o3"], fields={"max_tokens": "max_completion_tokens"}
+    )
+    assert other == {"model": "gpt-4o", "max_tokens": 300}
+
+
+def test_rename_fields_for_models_keeps_the_new_name_when_both_are_given():
+    body = {"max_tokens": 10, "max_completion_tokens": 20}
+    call = Call(
+        provider="p", model="gpt-5-mini", capability="chat", params={}, api_base="https://x", api_key="k"
+    )
+    canonical.rename_fields_for_models(
+        call, body, prefixes=["gpt-5"], fields={"max_tokens": "max_completion_tokens"}
+    )
+    assert body == {"max_completion_tokens": 20}
