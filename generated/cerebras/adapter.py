@@ -29,14 +29,10 @@ class CerebrasAdapter(Adapter):
     stream_decoder = "sse"
     supported_params = frozenset(
         [
-            "frequency_penalty",
-            "logit_bias",
             "logprobs",
             "max_completion_tokens",
             "max_tokens",
             "n",
-            "parallel_tool_calls",
-            "presence_penalty",
             "reasoning_effort",
             "response_format",
             "seed",
@@ -50,7 +46,7 @@ class CerebrasAdapter(Adapter):
             "user",
         ]
     )
-    passthrough_params = frozenset([])
+    passthrough_params = frozenset(["clear_thinking", "reasoning_format"])
     finish_reasons = {}
     error_spec = {
         "code_paths": ["error.code", "error.type", "code"],
@@ -82,6 +78,7 @@ class CerebrasAdapter(Adapter):
     _CHAT_KNOWN = frozenset(
         [
             "audio",
+            "clear_thinking",
             "frequency_penalty",
             "function_call",
             "functions",
@@ -97,6 +94,7 @@ class CerebrasAdapter(Adapter):
             "prediction",
             "presence_penalty",
             "reasoning_effort",
+            "reasoning_format",
             "response_format",
             "seed",
             "service_tier",
@@ -119,10 +117,8 @@ class CerebrasAdapter(Adapter):
         body: dict[str, Any] = {}
         body["model"] = call.model
         body["messages"] = params["messages"]
-        if (value := params.get("frequency_penalty")) is not None:
-            body["frequency_penalty"] = value
-        if (value := params.get("logit_bias")) is not None:
-            body["logit_bias"] = value
+        if (value := params.get("clear_thinking")) is not None:
+            body["clear_thinking"] = value
         if (value := params.get("logprobs")) is not None:
             body["logprobs"] = value
         if (value := params.get("max_completion_tokens")) is not None:
@@ -131,12 +127,10 @@ class CerebrasAdapter(Adapter):
             body["max_tokens"] = value
         if (value := params.get("n")) is not None:
             body["n"] = value
-        if (value := params.get("parallel_tool_calls")) is not None:
-            body["parallel_tool_calls"] = value
-        if (value := params.get("presence_penalty")) is not None:
-            body["presence_penalty"] = value
         if (value := params.get("reasoning_effort")) is not None:
             body["reasoning_effort"] = value
+        if (value := params.get("reasoning_format")) is not None:
+            body["reasoning_format"] = value
         if (value := params.get("response_format")) is not None:
             body["response_format"] = value
         if (value := params.get("seed")) is not None:

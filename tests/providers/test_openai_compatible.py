@@ -743,7 +743,7 @@ TOOL_CASES = [
     Case(
         "cerebras/tools/basic",
         "cerebras/llama-3.3-70b",
-        {"messages": WEATHER_Q, "tools": TOOLS, "parallel_tool_calls": False},
+        {"messages": WEATHER_Q, "tools": TOOLS},
         {"call_id": "f3b2c1d0e", "time_info.completion_time": 0.003934382},
     ),
     Case(
@@ -1331,6 +1331,8 @@ def test_missing_key_names_the_litellm_env_vars() -> None:
         ("mistral/mistral-small-latest", "logit_bias", {"1": 2}),
         ("featherless_ai/featherless-ai/Qwerky-72B", "tools", TOOLS),
         ("meta_llama/Llama-3.3-70B-Instruct", "frequency_penalty", 0.5),
+        ("cerebras/llama-3.3-70b", "parallel_tool_calls", False),
+        ("cerebras/llama-3.3-70b", "presence_penalty", 0.5),
     ],
 )
 def test_unsupported_parameters_are_refused_before_any_request(model: str, param: str, value: Any) -> None:
