@@ -67,6 +67,7 @@ _LAZY: dict[str, str] = {
     "ImageResponse": "types",
     "TextCompletionResponse": "types",
     "LLMRelayError": "exceptions",
+    "Router": "router",
 }
 _EXCEPTIONS = (  # every name in exceptions._HIERARCHY (LiteLLM's exception names)
     "APIConnectionError",

@@ -1,0 +1,892 @@
+"""``llmrelay.Router``: LiteLLM's Router — retries, fallbacks, cooldowns and load balancing across deployments.
+
+    router = Router(
+        model_list=[
+            {"model_name": "gpt", "litellm_params": {"model": "openai/gpt-4o", "api_key": "os.environ/OPENAI_API_KEY", "rpm": 100}},
+            {"model_name": "gpt", "litellm_params": {"model": "azure/gpt-4o", "api_key": "...", "rpm": 300}},
+            {"model_name": "claude", "litellm_params": {"model": "anthropic/claude-sonnet-4-5"}},
+        ],
+        fallbacks=[{"gpt": ["claude"]}],
+        num_retries=2,
+    )
+    router.completion(model="gpt", messages=[{"role": "user", "content": "Hi"}])
+
+A call goes: fallbacks (``_with_fallbacks``) → retries (``_with_retries``) → one attempt
+(``_attempt``: pick a healthy deployment with the routing strategy, call the SDK with its
+``litellm_params``, record the outcome, cool the deployment down when it keeps failing).
+The router owns the retries: the SDK call underneath makes a single attempt, unless a
+deployment sets ``max_retries`` itself. A stream is retried only until the SDK hands it back,
+i.e. never after its first byte. Decisions follow LiteLLM's (see each helper's docstring).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import exceptions
+from .routing import deployments as dep
+from .routing.state import RouterState, cooldown_required, retryable_status, status_of
+from .routing.strategies import STRATEGIES, Request
+
+logger = logging.getLogger("llmrelay.router")
+
+DEFAULT_NUM_RETRIES = 2  # openai.DEFAULT_MAX_RETRIES, LiteLLM's default for a Router
+DEFAULT_MAX_FALLBACKS = 5
+DEFAULT_COOLDOWN_TIME = 5.0  # seconds (LiteLLM's DEFAULT_COOLDOWN_TIME_SECONDS)
+DEFAULT_ALLOWED_FAILS = 3  # litellm.allowed_fails, used when only allowed_fails_policy is set
+FAILURE_THRESHOLD = 0.5  # more than half of this minute's calls failed: cool down
+SINGLE_DEPLOYMENT_TRAFFIC = 1000  # a lone deployment cools down only when all of this many calls failed
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+
+# Per-request keyword arguments that steer the router and never reach the SDK.
+_ROUTER_KWARGS = (
+    "fallbacks",
+    "context_window_fallbacks",
+    "content_policy_fallbacks",
+    "num_retries",
+    "max_fallbacks",
+    "disable_fallbacks",
+    "mock_testing_fallbacks",
+    "mock_testing_context_fallbacks",
+    "mock_testing_content_policy_fallbacks",
+    "mock_testing_rate_limit_error",
+    "specific_deployment",
+)
+
+# Router arguments LiteLLM accepts that this router does not act on (shared Redis state, caching,
+# alerting…). Accepted so configs load; a value other than the default is logged.
+_ACCEPTED_UNUSED = frozenset(
+    {
+        "redis_url",
+        "redis_host",
+        "redis_port",
+        "redis_password",
+        "cache_responses",
+        "cache_kwargs",
+        "caching_groups",
+        "client_ttl",
+        "polling_interval",
+        "default_priority",
+        "default_max_parallel_requests",
+        "set_verbose",
+        "debug_level",
+        "alerting_config",
+        "provider_budget_config",
+        "router_general_settings",
+        "assistants_config",
+        "enable_tag_filtering",
+        "ignore_invalid_deployments",
+        "optional_pre_call_checks",
+    }
+)
+
+_RETRY_POLICY_KEYS = {
+    "BadRequestErrorRetries": "BadRequestError",
+    "AuthenticationErrorRetries": "AuthenticationError",
+    "TimeoutErrorRetries": "Timeout",
+    "RateLimitErrorRetries": "RateLimitError",
+    "ContentPolicyViolationErrorRetries": "ContentPolicyViolationError",
+    "InternalServerErrorRetries": "InternalServerError",
+}
+_ALLOWED_FAILS_POLICY_KEYS = {
+    "BadRequestErrorAllowedFails": "BadRequestError",
+    "AuthenticationErrorAllowedFails": "AuthenticationError",
+    "TimeoutErrorAllowedFails": "Timeout",
+    "RateLimitErrorAllowedFails": "RateLimitError",
+    "ContentPolicyViolationErrorAllowedFails": "ContentPolicyViolationError",
+    "InternalServerErrorAllowedFails": "InternalServerError",
+}
+
+
+def _error(name: str) -> type[exceptions.LLMRelayError]:
+    return exceptions.get_class(name)
+
+
+_router_rate_limit: type[exceptions.LLMRelayError] | None = None
+
+
+def router_rate_limit_error() -> type[exceptions.LLMRelayError]:
+    """``RouterRateLimitError``: no deployment of the group is available (all cooling down or at
+    their limits). A :class:`RateLimitError` (429) and, as in LiteLLM, a ``ValueError``."""
+    global _router_rate_limit
+    if _router_rate_limit is None:
+        _router_rate_limit = type(
+            "RouterRateLimitError", (_error("RateLimitError"), ValueError), {"__module__": __name__}
+        )
+    return _router_rate_limit
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RouterRateLimitError":
+        return router_rate_limit_error()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _policy_value(policy: Any, table: dict[str, str], error: BaseException) -> int | None:
+    """The number a ``retry_policy`` / ``allowed_fails_policy`` gives for this error, if any.
+
+    The most specific class wins (a ContentPolicyViolationError is also a BadRequestError).
+    """
+    if policy is None:
+        return None
+    if hasattr(policy, "model_dump"):
+        policy = policy.model_dump()
+    found: tuple[type, int] | None = None
+    for key, name in table.items():
+        value = policy.get(key)
+        cls = _error(name)
+        if value is not None and isinstance(error, cls) and (found is None or issubclass(cls, found[0])):
+            found = (cls, int(value))
+    return None if found is None else found[1]
+
+
+@dataclass
+class _Table:
+    """An immutable snapshot of the model list and its indexes (replaced whole on every change)."""
+
+    deployments: list[dict[str, Any]]
+    by_name: dict[str, list[dict[str, Any]]]
+    by_id: dict[str, dict[str, Any]]
+    patterns: list[tuple[dep.Pattern, list[dict[str, Any]]]]
+
+    @classmethod
+    def build(cls, deployments: list[dict[str, Any]]) -> _Table:
+        by_name: dict[str, list[dict[str, Any]]] = {}
+        for d in deployments:
+            by_name.setdefault(d["model_name"], []).append(d)
+        patterns = [(dep.Pattern(name), group) for name, group in by_name.items() if "*" in name]
+        patterns.sort(key=lambda p: -p[0].specificity)
+        return cls(deployments, by_name, {d["model_info"]["id"]: d for d in deployments}, patterns)
+
+    def group(self, model: str) -> list[dict[str, Any]]:
+        """The deployments serving ``model``: its exact group, else the most specific wildcard group."""
+        exact = self.by_name.get(model)
+        if exact is not None:
+            return exact
+        for pattern, group in self.patterns:
+            matched = pattern.match(model)
+            if matched is not None:
+                return [dep.fill_wildcard(d, model, matched) for d in group]
+        return []
+
+
+@dataclass
+class _Plan:
+    """One router call: what to call, with what, and what happened so far."""
+
+    fn: str
+    kwargs: dict[str, Any]
+    fallbacks: list[Any]
+    context_window_fallbacks: list[Any]
+    content_policy_fallbacks: list[Any]
+    num_retries: int
+    max_fallbacks: int
+    disable_fallbacks: bool
+    specific_deployment: bool
+    mock: str | None = None  # mock_testing_* for the first model group
+    mock_rate_limit: bool = False
+    attempted_retries: int = 0
+    attempted_fallbacks: int = 0
+    tried: set[str] = field(default_factory=set)
+
+
+class Router:
+    """Load balancing, retries, fallbacks and cooldowns over a list of deployments (LiteLLM's ``Router``)."""
+
+    def __init__(
+        self,
+        model_list: list[dict[str, Any]] | None = None,
+        *,
+        routing_strategy: str = "simple-shuffle",
+        routing_strategy_args: dict[str, Any] | None = None,
+        num_retries: int | None = None,
+        retry_after: float = 0,
+        retry_policy: Any = None,
+        model_group_retry_policy: dict[str, Any] | None = None,
+        max_fallbacks: int | None = None,
+        fallbacks: list[Any] | None = None,
+        default_fallbacks: list[str] | None = None,
+        context_window_fallbacks: list[Any] | None = None,
+        content_policy_fallbacks: list[Any] | None = None,
+        model_group_alias: dict[str, Any] | None = None,
+        allowed_fails: int | None = None,
+        allowed_fails_policy: Any = None,
+        cooldown_time: float | None = None,
+        disable_cooldowns: bool = False,
+        timeout: float | None = None,
+        stream_timeout: float | None = None,
+        default_litellm_params: dict[str, Any] | None = None,
+        enable_pre_call_checks: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self._check_unused(kwargs)
+        if routing_strategy not in STRATEGIES:
+            raise ValueError(f"routing_strategy {routing_strategy!r} is not one of: {', '.join(STRATEGIES)}")
+        self.routing_strategy = routing_strategy
+        self.routing_strategy_args = dict(routing_strategy_args or {})
+        if num_retries is None:
+            import llmrelay
+
+            num_retries = llmrelay.num_retries
+        self.num_retries = DEFAULT_NUM_RETRIES if num_retries is None else int(num_retries)
+        self.retry_after = float(retry_after or 0)
+        self.retry_policy = retry_policy
+        self.model_group_retry_policy = dict(model_group_retry_policy or {})
+        self.max_fallbacks = DEFAULT_MAX_FALLBACKS if max_fallbacks is None else int(max_fallbacks)
+        self.fallbacks: list[Any] = list(fallbacks or [])
+        if default_fallbacks:
+            self.fallbacks.append({"*": list(default_fallbacks)})
+        self.context_window_fallbacks = list(context_window_fallbacks or [])
+        self.content_policy_fallbacks = list(content_policy_fallbacks or [])
+        self.model_group_alias = dict(model_group_alias or {})
+        self.allowed_fails = allowed_fails
+        self.allowed_fails_policy = allowed_fails_policy
+        self.cooldown_time = DEFAULT_COOLDOWN_TIME if cooldown_time is None else float(cooldown_time)
+        self.disable_cooldowns = bool(disable_cooldowns)
+        self.timeout = timeout
+        self.stream_timeout = stream_timeout
+        self.default_litellm_params = dict(default_litellm_params or {})
+        self.enable_pre_call_checks = bool(enable_pre_call_checks)
+        # Injection points for tests: a clock for cooldowns and minutes, a timer for latencies,
+        # the sleeps between retries, and the random source of the strategies.
+        self._state = RouterState()
+        self._timer: Callable[[], float] = time.perf_counter
+        self._sleep: Callable[[float], Any] = time.sleep
+        self._asleep: Callable[[float], Any] = asyncio.sleep
+        self._rng = random.Random()
+        self._table_lock = threading.Lock()
+        self._table = _Table.build([])
+        self.set_model_list(model_list or [])
+
+    @staticmethod
+    def _check_unused(kwargs: dict[str, Any]) -> None:
+        unknown = sorted(set(kwargs) - _ACCEPTED_UNUSED)
+        if unknown:
+            raise TypeError(f"Router() got unexpected keyword argument(s): {', '.join(unknown)}")
+        for key, value in kwargs.items():
+            if value not in (None, False, {}, [], "INFO"):
+                logger.warning("llmrelay Router: %s is accepted for compatibility and has no effect", key)
+
+    @property
+    def _clock(self) -> Callable[[], float]:
+        return self._state.clock
+
+    @_clock.setter
+    def _clock(self, clock: Callable[[], float]) -> None:
+        self._state.clock = clock
+
+    # --- the model list ----------------------------------------------------------------------
+
+    @property
+    def model_list(self) -> list[dict[str, Any]]:
+        """The deployments, each with ``model_info.id``; replace it with :meth:`set_model_list`."""
+        return self._table.deployments
+
+    @model_list.setter
+    def model_list(self, model_list: list[dict[str, Any]]) -> None:
+        self.set_model_list(model_list)
+
+    def set_model_list(self, model_list: list[dict[str, Any]]) -> None:
+        """Replace every deployment (state of deployments that remain is kept)."""
+        if not isinstance(model_list, list):
+            raise ValueError("model_list must be a list of deployments")
+        normalized: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for item in model_list:
+            d = dep.normalize(item)
+            if d["model_info"]["id"] in seen:
+                logger.warning("llmrelay Router: duplicate deployment id %s skipped", d["model_info"]["id"])
+                continue
+            seen.add(d["model_info"]["id"])
+            normalized.append(d)
+        with self._table_lock:
+            old = self._table
+            self._table = _Table.build(normalized)
+        for gone in set(old.by_id) - seen:
+            self._state.forget(gone)
+
+    def add_deployment(self, deployment: dict[str, Any]) -> dict[str, Any] | None:
+        """Add one deployment; returns it, or None when a deployment with its id already exists."""
+        d = dep.normalize(deployment)
+        with self._table_lock:
+            if d["model_info"]["id"] in self._table.by_id:
+                return None
+            self._table = _Table.build([*self._table.deployments, d])
+        return d
+
+    def upsert_deployment(self, deployment: dict[str, Any]) -> dict[str, Any]:
+        """Add a deployment, or replace the one with the same id."""
+        d = dep.normalize(deployment)
+        with self._table_lock:
+            rest = [x for x in self._table.deployments if x["model_info"]["id"] != d["model_info"]["id"]]
+            self._table = _Table.build([*rest, d])
+        return d
+
+    def delete_deployment(self, id: str) -> dict[str, Any] | None:
+        """Remove the deployment with this ``model_info.id``; returns it, or None when there is none."""
+        with self._table_lock:
+            found = self._table.by_id.get(id)
+            if found is None:
+                return None
+            self._table = _Table.build([d for d in self._table.deployments if d is not found])
+        self._state.forget(id)
+        return found
+
+    def get_deployment(self, model_id: str) -> dict[str, Any] | None:
+        return self._table.by_id.get(model_id)
+
+    def get_model_ids(self, model_name: str | None = None) -> list[str]:
+        table = self._table
+        chosen = table.deployments if model_name is None else table.group(model_name)
+        return [d["model_info"]["id"] for d in chosen]
+
+    def get_model_names(self) -> list[str]:
+        """The model group names, in the order they first appear."""
+        return list(self._table.by_name)
+
+    def get_model_list(self, model_name: str | None = None) -> list[dict[str, Any]]:
+        """All deployments, or those serving ``model_name`` (wildcards filled in)."""
+        table = self._table
+        if model_name is None:
+            return list(table.deployments)
+        return list(table.group(self._alias(model_name)))
+
+    def reset(self) -> None:
+        """Forget cooldowns, counts and latencies, and clear the global success/failure callbacks
+        (what LiteLLM's ``Router.reset()`` does, commonly called between tests)."""
+        import llmrelay
+
+        llmrelay.success_callback = []
+        llmrelay.failure_callback = []
+        self._state.reset()
+
+    def get_cooldown_deployments(self) -> list[str]:
+        """Ids of the deployments cooling down now."""
+        return list(self._state.cooling(self._table.by_id))
+
+    # --- choosing a deployment ---------------------------------------------------------------
+
+    def _alias(self, model: str) -> str:
+        alias = self.model_group_alias.get(model)
+        if isinstance(alias, dict):
+            alias = alias.get("model")
+        return alias if isinstance(alias, str) else model
+
+    def get_available_deployment(
+        self,
+        model: str,
+        messages: list[dict[str, Any]] | None = None,
+        input: Any = None,
+        specific_deployment: bool | None = False,
+        request_kwargs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The deployment the next call for ``model`` would use (raises when none is available)."""
+        return self._select(model, messages, input, bool(specific_deployment))
+
+    async def async_get_available_deployment(
+        self,
+        model: str,
+        messages: list[dict[str, Any]] | None = None,
+        input: Any = None,
+        specific_deployment: bool | None = False,
+        request_kwargs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        return self._select(model, messages, input, bool(specific_deployment))
+
+    def _select(self, model: str, messages: Any, input: Any, specific: bool) -> dict[str, Any]:
+        table = self._table
+        model = self._alias(model)
+        direct = table.by_id.get(model)
+        if direct is None and specific:
+            direct = next((d for d in table.deployments if d["litellm_params"]["model"] == model), None)
+        if direct is not None:  # a deployment id (or, with specific_deployment, its model) names it exactly
+            return direct
+        group = table.group(model)
+        if not group:
+            raise dep.unknown_model(model)
+        cooling = self._state.cooling(d["model_info"]["id"] for d in group)
+        healthy = [d for d in group if d["model_info"]["id"] not in cooling]
+        if not healthy:
+            raise self._no_deployments(model, cooling)
+        healthy = _best_order(healthy)
+        request = Request(args=self.routing_strategy_args)
+        if self.enable_pre_call_checks and messages:
+            healthy = self._fits_context(model, healthy, messages)
+        if self.routing_strategy.startswith("usage-based"):
+            request.input_tokens = _count_tokens(healthy[0], messages, input)
+        chosen = STRATEGIES[self.routing_strategy](healthy, self._state, self._rng, request)
+        if chosen is None:
+            raise router_rate_limit_error()(
+                message=f"No deployments available for selected model={model}: every deployment is at its "
+                "tpm/rpm limit for this minute",
+                model=model,
+                llm_provider="",
+            )
+        if self.routing_strategy.startswith("usage-based"):
+            self._state.take_request(chosen["model_info"]["id"])
+        return chosen
+
+    def _no_deployments(self, model: str, cooling: dict[str, Any]) -> exceptions.LLMRelayError:
+        wait = max((c.until for c in cooling.values()), default=self._clock()) - self._clock()
+        error = router_rate_limit_error()(
+            message=f"No deployments available for selected model, Try again in {wait:.0f} seconds. "
+            f"Passed model={model}. pre-call-checks={self.enable_pre_call_checks}, "
+            f"cooldown_list={sorted(cooling)}",
+            model=model,
+            llm_provider="",
+            retry_after=max(wait, 0.0),
+        )
+        return error
+
+    def _fits_context(self, model: str, group: list[dict[str, Any]], messages: Any) -> list[dict[str, Any]]:
+        """Drop deployments whose context window the messages exceed (``enable_pre_call_checks``)."""
+        fits = []
+        for d in group:
+            window = _max_input_tokens(d)
+            if window is None or _count_tokens(d, messages, None) <= window:
+                fits.append(d)
+        if not fits:
+            raise _error("ContextWindowExceededError")(
+                message=f"the messages exceed the context window of every deployment of model={model}",
+                model=model,
+                llm_provider="",
+            )
+        return fits
+
+    # --- public calls --------------------------------------------------------------------------
+
+    def completion(self, model: str, messages: list[dict[str, Any]] | None = None, **kwargs: Any) -> Any:
+        return self._run("completion", model, {"messages": messages, **kwargs})
+
+    async def acompletion(
+        self, model: str, messages: list[dict[str, Any]] | None = None, **kwargs: Any
+    ) -> Any:
+        return await self._arun("completion", model, {"messages": messages, **kwargs})
+
+    def embedding(self, model: str, input: Any = None, **kwargs: Any) -> Any:
+        return self._run("embedding", model, {"input": input, **kwargs})
+
+    async def aembedding(self, model: str, input: Any = None, **kwargs: Any) -> Any:
+        return await self._arun("embedding", model, {"input": input, **kwargs})
+
+    def image_generation(self, prompt: str, model: str, **kwargs: Any) -> Any:
+        return self._run("image_generation", model, {"prompt": prompt, **kwargs})
+
+    async def aimage_generation(self, prompt: str, model: str, **kwargs: Any) -> Any:
+        return await self._arun("image_generation", model, {"prompt": prompt, **kwargs})
+
+    def text_completion(self, model: str, prompt: Any = None, **kwargs: Any) -> Any:
+        return self._run("text_completion", model, {"prompt": prompt, **kwargs})
+
+    async def atext_completion(self, model: str, prompt: Any = None, **kwargs: Any) -> Any:
+        return await self._arun("text_completion", model, {"prompt": prompt, **kwargs})
+
+    # --- fallbacks ---------------------------------------------------------------------------
+
+    def _plan(self, fn: str, kwargs: dict[str, Any]) -> _Plan:
+        options = {k: kwargs.pop(k) for k in _ROUTER_KWARGS if k in kwargs}
+        mock = next(
+            (
+                k
+                for k in (
+                    "mock_testing_fallbacks",
+                    "mock_testing_context_fallbacks",
+                    "mock_testing_content_policy_fallbacks",
+                )
+                if options.get(k)
+            ),
+            None,
+        )
+        num_retries = options.get("num_retries")
+        return _Plan(
+            fn=fn,
+            kwargs=kwargs,
+            fallbacks=_listed(options.get("fallbacks", self.fallbacks)),
+            context_window_fallbacks=_listed(
+                options.get("context_window_fallbacks", self.context_window_fallbacks)
+            ),
+            content_policy_fallbacks=_listed(
+                options.get("content_policy_fallbacks", self.content_policy_fallbacks)
+            ),
+            num_retries=self.num_retries if num_retries is None else int(num_retries),
+            max_fallbacks=int(options.get("max_fallbacks", self.max_fallbacks)),
+            disable_fallbacks=bool(options.get("disable_fallbacks")),
+            specific_deployment=bool(options.get("specific_deployment")),
+            mock=mock,
+            mock_rate_limit=bool(options.get("mock_testing_rate_limit_error")),
+        )
+
+    def _run(self, fn: str, model: str, kwargs: dict[str, Any]) -> Any:
+        return self._with_fallbacks(self._plan(fn, kwargs), model)
+
+    async def _arun(self, fn: str, model: str, kwargs: dict[str, Any]) -> Any:
+        return await self._awith_fallbacks(self._plan(fn, kwargs), model)
+
+    def _with_fallbacks(self, plan: _Plan, group: str) -> Any:
+        plan.tried.add(group)
+        try:
+            _raise_mock_fallback(plan, group)
+            return self._with_retries(plan, group)
+        except Exception as error:
+            last: Exception = error
+            for target in self._fallback_targets(plan, group, error):
+                plan.attempted_fallbacks += 1
+                logger.info("llmrelay Router: falling back from %s to %s after %r", group, target, last)
+                try:
+                    return self._with_fallbacks(plan, target)
+                except Exception as fallback_error:
+                    last = fallback_error
+            if last is error:
+                raise
+            raise last from error
+
+    async def _awith_fallbacks(self, plan: _Plan, group: str) -> Any:
+        plan.tried.add(group)
+        try:
+            _raise_mock_fallback(plan, group)
+            return await self._awith_retries(plan, group)
+        except Exception as error:
+            last: Exception = error
+            for target in self._fallback_targets(plan, group, error):
+                plan.attempted_fallbacks += 1
+                logger.info("llmrelay Router: falling back from %s to %s after %r", group, target, last)
+                try:
+                    return await self._awith_fallbacks(plan, target)
+                except Exception as fallback_error:
+                    last = fallback_error
+            if last is error:
+                raise
+            raise last from error
+
+    def _fallback_targets(self, plan: _Plan, group: str, error: BaseException) -> list[str]:
+        """The groups to try after ``group`` failed with ``error``, in order.
+
+        A context-window error goes to ``context_window_fallbacks`` and a content-policy error to
+        ``content_policy_fallbacks`` when those are configured (and only there); every other error
+        to ``fallbacks`` (with ``default_fallbacks`` as the ``"*"`` entry). Groups already tried in
+        this call are skipped, and at most ``max_fallbacks`` fallbacks are made per call.
+        """
+        if plan.disable_fallbacks:
+            return []
+        if isinstance(error, _error("ContextWindowExceededError")) and plan.context_window_fallbacks:
+            targets = dep.fallback_groups(plan.context_window_fallbacks, group)
+        elif isinstance(error, _error("ContentPolicyViolationError")) and plan.content_policy_fallbacks:
+            targets = dep.fallback_groups(plan.content_policy_fallbacks, group)
+        else:
+            targets = dep.fallback_groups(plan.fallbacks, group)
+        room = max(plan.max_fallbacks - plan.attempted_fallbacks, 0)
+        return [t for t in targets if t not in plan.tried][:room]
+
+    # --- retries -----------------------------------------------------------------------------
+
+    def _with_retries(self, plan: _Plan, group: str) -> Any:
+        budget: int | None = None
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(plan, group, first=attempt == 0)
+            except Exception as error:
+                budget = self._retry_budget(plan, group, error, budget)
+                if attempt >= budget:
+                    _note_retries(error, attempt, budget)
+                    raise
+                self._sleep(self._backoff(error, budget - attempt, budget, group))
+            attempt += 1
+            plan.attempted_retries += 1
+
+    async def _awith_retries(self, plan: _Plan, group: str) -> Any:
+        budget: int | None = None
+        attempt = 0
+        while True:
+            try:
+                return await self._aattempt(plan, group, first=attempt == 0)
+            except Exception as error:
+                budget = self._retry_budget(plan, group, error, budget)
+                if attempt >= budget:
+                    _note_retries(error, attempt, budget)
+                    raise
+                await self._asleep(self._backoff(error, budget - attempt, budget, group))
+            attempt += 1
+            plan.attempted_retries += 1
+
+    def _retry_budget(self, plan: _Plan, group: str, error: BaseException, budget: int | None) -> int:
+        """How many retries this call may make in all; 0 once the error should not be retried.
+
+        A ``retry_policy`` (or ``model_group_retry_policy[group]``) entry for the error's class sets the
+        count and skips the checks below, as in LiteLLM. Otherwise an error is not retried when it
+        has its own fallbacks (context window, content policy), when its status is not retryable
+        (a bad request; 401/403 are retried only if another deployment can take the call), when
+        the model is not found, when a rate-limited group has no healthy deployment left but has
+        fallbacks, or when no healthy deployment is left at all.
+        """
+        policy = self.model_group_retry_policy.get(group, self.retry_policy)
+        from_policy = _policy_value(policy, _RETRY_POLICY_KEYS, error)
+        if from_policy is not None:
+            return from_policy
+        if not self._should_retry(plan, group, error):
+            return 0
+        return plan.num_retries if budget is None else budget
+
+    def _should_retry(self, plan: _Plan, group: str, error: BaseException) -> bool:
+        if isinstance(error, _error("ContextWindowExceededError")) and plan.context_window_fallbacks:
+            return False
+        if isinstance(error, _error("ContentPolicyViolationError")) and plan.content_policy_fallbacks:
+            return False
+        status = status_of(error)
+        if not retryable_status(status) and status not in (401, 403):
+            return False
+        if isinstance(error, _error("NotFoundError")):
+            return False
+        healthy, everyone = self._health(group)
+        if isinstance(error, _error("RateLimitError")) and not healthy and plan.fallbacks:
+            return False
+        if isinstance(error, _error("AuthenticationError")) and everyone <= 1:
+            return False
+        return healthy > 0
+
+    def _health(self, group: str) -> tuple[int, int]:
+        deployments = self._table.group(self._alias(group))
+        cooling = self._state.cooling(d["model_info"]["id"] for d in deployments)
+        return len(deployments) - len(cooling), len(deployments)
+
+    def _backoff(self, error: BaseException, remaining: int, budget: int, group: str) -> float:
+        """Seconds to wait before the next try: none while other healthy deployments can take it;
+        else the provider's ``retry_after`` (up to 60 s), else exponential backoff with jitter,
+        never less than the router's ``retry_after``."""
+        healthy, _ = self._health(group)
+        if healthy > 1:
+            return 0.0
+        hinted = getattr(error, "retry_after", None)
+        if isinstance(hinted, int | float) and 0 < hinted <= MAX_RETRY_AFTER:
+            return max(float(hinted), self.retry_after)
+        delay = min(INITIAL_RETRY_DELAY * 2.0 ** (budget - remaining), MAX_RETRY_DELAY)
+        return max(delay * (1 - 0.25 * self._rng.random()), self.retry_after)
+
+    # --- one attempt -------------------------------------------------------------------------
+
+    def _attempt(self, plan: _Plan, group: str, first: bool) -> Any:
+        deployment, kwargs = self._prepare(plan, group, first)
+        from . import main
+
+        deployment_id = deployment["model_info"]["id"]
+        self._state.started(deployment_id)
+        started = self._timer()
+        try:
+            response = getattr(main, plan.fn)(**kwargs)
+        except Exception as error:
+            self._failed(deployment, error)
+            raise
+        finally:
+            self._state.finished(deployment_id)
+        return self._succeeded(plan, group, deployment, response, started)
+
+    async def _aattempt(self, plan: _Plan, group: str, first: bool) -> Any:
+        deployment, kwargs = self._prepare(plan, group, first)
+        from . import main
+
+        deployment_id = deployment["model_info"]["id"]
+        self._state.started(deployment_id)
+        started = self._timer()
+        try:
+            response = await getattr(main, "a" + plan.fn)(**kwargs)
+        except Exception as error:
+            self._failed(deployment, error)
+            raise
+        finally:
+            self._state.finished(deployment_id)
+        return self._succeeded(plan, group, deployment, response, started)
+
+    def _prepare(self, plan: _Plan, group: str, first: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+        if first and plan.mock_rate_limit:
+            plan.mock_rate_limit = False
+            raise _error("RateLimitError")(
+                message=f"This is a mock exception for model={group}, to trigger a rate limit error.",
+                model=group,
+                llm_provider="",
+            )
+        deployment = self._select(
+            group, plan.kwargs.get("messages"), plan.kwargs.get("input"), plan.specific_deployment
+        )
+        return deployment, self._call_kwargs(deployment, plan)
+
+    def _call_kwargs(self, deployment: dict[str, Any], plan: _Plan) -> dict[str, Any]:
+        """The SDK call's arguments: router defaults < the deployment's litellm_params < the request."""
+        params = deployment["litellm_params"]
+        sent = {k: dep.resolve_env(v) for k, v in params.items() if k not in dep.ROUTING_KEYS}
+        kwargs = {**self.default_litellm_params, **sent, **plan.kwargs, "model": sent["model"]}
+        # The router retries (on another deployment when it can); the SDK underneath tries once.
+        kwargs["num_retries"] = int(params.get("max_retries") or 0)
+        if kwargs.get("timeout") is None:
+            stream_timeout = params.get("stream_timeout", self.stream_timeout)
+            timeout = stream_timeout if kwargs.get("stream") and stream_timeout is not None else self.timeout
+            if timeout is not None:
+                kwargs["timeout"] = timeout
+        return kwargs
+
+    def _succeeded(
+        self, plan: _Plan, group: str, deployment: dict[str, Any], response: Any, started: float
+    ) -> Any:
+        elapsed = self._timer() - started
+        usage = getattr(response, "usage", None)
+        total = int(getattr(usage, "total_tokens", 0) or 0)
+        output = int(getattr(usage, "completion_tokens", 0) or 0)
+        # Latency per output token, as LiteLLM's latency router measures it, so long answers do not
+        # make a deployment look slow.
+        latency = elapsed / output if output > 0 else elapsed
+        self._state.record_success(deployment["model_info"]["id"], latency, total)
+        return self._stamp(plan, group, deployment, response)
+
+    def _stamp(self, plan: _Plan, group: str, deployment: dict[str, Any], response: Any) -> Any:
+        """Which deployment answered, where LiteLLM puts it: ``_hidden_params`` and its headers."""
+        hidden = getattr(response, "_hidden_params", None)
+        if not isinstance(hidden, dict):
+            try:
+                response._hidden_params = hidden = {}
+            except AttributeError:
+                return response
+        deployment_id = deployment["model_info"]["id"]
+        hidden["model_id"] = deployment_id
+        hidden["model_group"] = group
+        hidden["model_info"] = deployment["model_info"]
+        headers = hidden.setdefault("additional_headers", {})
+        headers.update(
+            {
+                "x-litellm-model-id": deployment_id,
+                "x-litellm-model-group": group,
+                "x-litellm-attempted-retries": plan.attempted_retries,
+                "x-litellm-attempted-fallbacks": plan.attempted_fallbacks,
+            }
+        )
+        return response
+
+    def _failed(self, deployment: dict[str, Any], error: BaseException) -> None:
+        deployment_id = deployment["model_info"]["id"]
+        self._state.record_failure(deployment_id, timed_out=isinstance(error, _error("Timeout")))
+        seconds = self._cooldown_seconds(deployment, error)
+        if seconds > 0 and self._should_cool_down(deployment, error):
+            logger.info("llmrelay Router: cooling %s down for %ss after %r", deployment_id, seconds, error)
+            self._state.cool(deployment_id, seconds, status_of(error), str(error))
+
+    def _cooldown_seconds(self, deployment: dict[str, Any], error: BaseException) -> float:
+        """The deployment's own ``cooldown_time``, else the provider's retry-after, else the router's."""
+        own = deployment["litellm_params"].get("cooldown_time")
+        if own is not None:
+            return float(own)
+        hinted = getattr(error, "retry_after", None)
+        if isinstance(hinted, int | float) and 0 < hinted <= MAX_RETRY_AFTER:
+            return float(hinted)
+        return self.cooldown_time
+
+    def _should_cool_down(self, deployment: dict[str, Any], error: BaseException) -> bool:
+        """LiteLLM's rule. Only some failures count (see ``cooldown_required``). Then, with neither
+        ``allowed_fails`` nor ``allowed_fails_policy`` set: a 429 cools a deployment that has siblings;
+        so does more than half of this minute's calls failing; a lone deployment cools only after
+        1000 calls in a minute all failed; an error that retrying cannot fix (401, 404) always cools.
+        With ``allowed_fails`` (or a policy entry for the error): more than that many failures within
+        a minute cool it down."""
+        status = status_of(error)
+        if self.disable_cooldowns or not cooldown_required(error, status):
+            return False
+        deployment_id = deployment["model_info"]["id"]
+        if self.allowed_fails is None and self.allowed_fails_policy is None:
+            siblings = len(self._table.by_name.get(deployment["model_name"], ())) > 1
+            m = self._state.minute(deployment_id)
+            total = m.success + m.fail
+            failed_share = m.fail / total if total else 0.0
+            if status == 429 and siblings:
+                return True
+            if failed_share == 1.0 and total >= SINGLE_DEPLOYMENT_TRAFFIC:
+                return True
+            if failed_share > FAILURE_THRESHOLD and siblings:
+                return True
+            return not retryable_status(status)
+        allowed = _policy_value(self.allowed_fails_policy, _ALLOWED_FAILS_POLICY_KEYS, error)
+        if allowed is None:
+            allowed = DEFAULT_ALLOWED_FAILS if self.allowed_fails is None else self.allowed_fails
+        return self._state.failures_in_window(deployment_id) > allowed
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str | dict) else list(value)
+
+
+def _best_order(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only the deployments of the lowest ``order`` (``order: 1`` first; higher orders take over
+    when every lower one is cooling down). Without any ``order`` all deployments qualify."""
+    orders = [dep.limit(d, "order") for d in group]
+    known = [o for o in orders if o is not None]
+    if not known:
+        return group
+    best = min(known)
+    return [d for d, o in zip(group, orders, strict=True) if o == best]
+
+
+def _raise_mock_fallback(plan: _Plan, group: str) -> None:
+    """``mock_testing_fallbacks=True`` (and the context/content variants) fail the first group at once."""
+    kind, plan.mock = plan.mock, None
+    if kind is None:
+        return
+    name, label, configured = {
+        "mock_testing_fallbacks": ("InternalServerError", "Fallbacks", plan.fallbacks),
+        "mock_testing_context_fallbacks": (
+            "ContextWindowExceededError",
+            "Context_Window_Fallbacks",
+            plan.context_window_fallbacks,
+        ),
+        "mock_testing_content_policy_fallbacks": (
+            "ContentPolicyViolationError",
+            "Content_Policy_Fallbacks",
+            plan.content_policy_fallbacks,
+        ),
+    }[kind]
+    raise _error(name)(
+        message=f"This is a mock exception for model={group}, to trigger a fallback. {label}={configured}",
+        model=group,
+        llm_provider="",
+    )
+
+
+def _note_retries(error: BaseException, attempts: int, budget: int) -> None:
+    if isinstance(error, exceptions.LLMRelayError):
+        error.num_retries = attempts
+        error.max_retries = budget
+
+
+def _max_input_tokens(deployment: dict[str, Any]) -> int | None:
+    info = deployment.get("model_info") or {}
+    window = info.get("max_input_tokens") or deployment["litellm_params"].get("max_input_tokens")
+    if window is not None:
+        return int(window)
+    from .cost import get_model_info
+
+    try:
+        return get_model_info(deployment["litellm_params"]["model"]).get("max_input_tokens")
+    except Exception:  # a model the table does not know: no window to check against
+        return None
+
+
+def _count_tokens(deployment: dict[str, Any], messages: Any, input: Any) -> int:
+    from .tokens import token_counter
+
+    model = deployment["litellm_params"]["model"]
+    if messages:
+        return int(token_counter(model=model, messages=messages))
+    if input:
+        return int(
+            token_counter(model=model, text=input if isinstance(input, str) else [str(i) for i in input])
+        )
+    return 0
