@@ -34,6 +34,7 @@ class SambanovaAdapter(Adapter):
             "logprobs",
             "max_completion_tokens",
             "max_tokens",
+            "n",
             "parallel_tool_calls",
             "reasoning_effort",
             "response_format",
@@ -127,6 +128,8 @@ class SambanovaAdapter(Adapter):
             body["max_completion_tokens"] = value
         if (value := params.get("max_tokens")) is not None:
             body["max_tokens"] = value
+        if (value := params.get("n")) is not None:
+            body["n"] = value
         if (value := params.get("parallel_tool_calls")) is not None:
             body["parallel_tool_calls"] = value
         if (value := params.get("reasoning_effort")) is not None:
