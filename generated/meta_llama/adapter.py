@@ -29,12 +29,17 @@ class MetaLlamaAdapter(Adapter):
     stream_decoder = "sse"
     supported_params = frozenset(
         [
+            "frequency_penalty",
             "function_call",
             "functions",
+            "logit_bias",
+            "logprobs",
             "max_completion_tokens",
             "max_tokens",
             "n",
             "parallel_tool_calls",
+            "presence_penalty",
+            "reasoning_effort",
             "response_format",
             "seed",
             "stop",
@@ -42,6 +47,7 @@ class MetaLlamaAdapter(Adapter):
             "temperature",
             "tool_choice",
             "tools",
+            "top_logprobs",
             "top_p",
             "user",
         ]
@@ -114,10 +120,16 @@ class MetaLlamaAdapter(Adapter):
         body: dict[str, Any] = {}
         body["model"] = call.model
         body["messages"] = params["messages"]
+        if (value := params.get("frequency_penalty")) is not None:
+            body["frequency_penalty"] = value
         if (value := params.get("function_call")) is not None:
             body["function_call"] = value
         if (value := params.get("functions")) is not None:
             body["functions"] = value
+        if (value := params.get("logit_bias")) is not None:
+            body["logit_bias"] = value
+        if (value := params.get("logprobs")) is not None:
+            body["logprobs"] = value
         if (value := params.get("max_completion_tokens")) is not None:
             body["max_completion_tokens"] = value
         if (value := params.get("max_tokens")) is not None:
@@ -126,6 +138,10 @@ class MetaLlamaAdapter(Adapter):
             body["n"] = value
         if (value := params.get("parallel_tool_calls")) is not None:
             body["parallel_tool_calls"] = value
+        if (value := params.get("presence_penalty")) is not None:
+            body["presence_penalty"] = value
+        if (value := params.get("reasoning_effort")) is not None:
+            body["reasoning_effort"] = value
         if (value := params.get("response_format")) is not None:
             body["response_format"] = value
         if (value := params.get("seed")) is not None:
@@ -140,6 +156,8 @@ class MetaLlamaAdapter(Adapter):
             body["tool_choice"] = value
         if (value := params.get("tools")) is not None:
             body["tools"] = value
+        if (value := params.get("top_logprobs")) is not None:
+            body["top_logprobs"] = value
         if (value := params.get("top_p")) is not None:
             body["top_p"] = value
         if (value := params.get("user")) is not None:

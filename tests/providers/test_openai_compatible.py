@@ -1330,7 +1330,6 @@ def test_missing_key_names_the_litellm_env_vars() -> None:
         ("groq/llama-3.3-70b-versatile", "logprobs", True),
         ("mistral/mistral-small-latest", "logit_bias", {"1": 2}),
         ("featherless_ai/featherless-ai/Qwerky-72B", "tools", TOOLS),
-        ("meta_llama/Llama-3.3-70B-Instruct", "frequency_penalty", 0.5),
         ("cerebras/llama-3.3-70b", "parallel_tool_calls", False),
         ("cerebras/llama-3.3-70b", "presence_penalty", 0.5),
     ],
