@@ -24,6 +24,7 @@ from .store import hash_key
 log = logging.getLogger("llmrelay.proxy")
 
 NEGATIVE_TTL = 1.0  # an unknown key is looked up again after this long
+PRUNE_ABOVE = 10_000  # entries; beyond this, expired ones are dropped (random bad keys add up)
 
 
 @dataclass(slots=True)
@@ -191,6 +192,8 @@ class AuthCache:
             raise ProxyError(
                 503, "The key store is unavailable; try again shortly.", "service_unavailable"
             ) from exc
+        if len(self._entries) > PRUNE_ABOVE:
+            self._prune()
         if key is None:
             self._entries[token] = (None, time.monotonic() + NEGATIVE_TTL)
             return None
@@ -199,6 +202,14 @@ class AuthCache:
             await self._on_load(caller)
         self._entries[token] = (caller, time.monotonic() + self._ttl)
         return caller
+
+    def _prune(self) -> None:
+        now = time.monotonic()
+        for token in [t for t, (_c, expires) in self._entries.items() if expires <= now]:
+            del self._entries[token]
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def put(self, token: str, caller: Caller) -> None:
         self._entries[token] = (caller, time.monotonic() + self._ttl)

@@ -187,12 +187,25 @@ def start_upstream(*args: str) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def start_gateway(
-    config_path: Path, env: dict[str, str], workdir: Path, port: int | None = None
+    config_path: Path,
+    env: dict[str, str],
+    workdir: Path,
+    port: int | None = None,
+    extra: tuple[str, ...] = (),
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = port or free_port()
     full_env = {**os.environ, "LLMRELAY_HOME": str(workdir), **env}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llmrelay.proxy.cli", "--config", str(config_path), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "llmrelay.proxy.cli",
+            "--config",
+            str(config_path),
+            "--port",
+            str(port),
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=full_env,

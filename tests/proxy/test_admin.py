@@ -163,3 +163,14 @@ async def test_admin_user_key_administers(gateway) -> None:
     r = await client.post("/key/generate", json={}, headers=bearer(admin_user["key"]))
     assert r.status_code == 200
     assert MASTER not in r.text
+
+
+async def test_auth_cache_does_not_grow_without_bound(gateway, monkeypatch) -> None:
+    from llmrelay.proxy import auth
+
+    gw, client = gateway
+    monkeypatch.setattr(auth, "PRUNE_ABOVE", 5)
+    monkeypatch.setattr(auth, "NEGATIVE_TTL", 0.0)  # every unknown key's entry is already stale
+    for i in range(20):
+        assert (await client.get("/v1/models", headers=bearer(f"sk-random-{i}"))).status_code == 401
+    assert len(gw.auth) <= 6

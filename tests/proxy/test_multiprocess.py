@@ -118,6 +118,21 @@ def test_rpm_limit_is_exact_across_two_processes(pair: Pair) -> None:
     assert all("retry-after" in a.headers for a in answers if a is not None and a.status_code == 429)
 
 
+def test_workers_share_limits_through_redis(
+    tmp_path: Path, upstream: str, fresh_pg_url: str, redis_prefix: str
+) -> None:
+    cfg = write_config(tmp_path / "config.yaml", upstream)
+    env = {"DATABASE_URL": fresh_pg_url, "REDIS_URL": REDIS_URL, "LLMRELAY_REDIS_PREFIX": redis_prefix}
+    proc, url = start_gateway(cfg, env, tmp_path, extra=("--workers", "2"))
+    try:
+        r = httpx.post(f"{url}/key/generate", json={"rpm_limit": 10}, headers=ADMIN)
+        key = r.json()["key"]
+        answers = asyncio.run(_burst([url], key, 30))
+        assert sorted(a.status_code for a in answers if a is not None) == [200] * 10 + [429] * 20
+    finally:
+        stop(proc)
+
+
 def test_admin_changes_reach_the_other_process(pair: Pair) -> None:
     key = pair.key()
     auth = {"Authorization": f"Bearer {key}"}
