@@ -165,7 +165,10 @@ class _Table:
             by_name.setdefault(d["model_name"], []).append(d)
         patterns = [(dep.Pattern(name), group) for name, group in by_name.items() if "*" in name]
         patterns.sort(key=lambda p: -p[0].specificity)
-        return cls(deployments, by_name, {d["model_info"]["id"]: d for d in deployments}, patterns)
+        by_id: dict[str, dict[str, Any]] = {}
+        for d in deployments:
+            by_id.setdefault(d["model_info"]["id"], d)
+        return cls(deployments, by_name, by_id, patterns)
 
     def group(self, model: str) -> list[dict[str, Any]]:
         """The deployments serving ``model``: its exact group, else the most specific wildcard group."""
@@ -299,15 +302,10 @@ class Router:
         """Replace every deployment (state of deployments that remain is kept)."""
         if not isinstance(model_list, list):
             raise ValueError("model_list must be a list of deployments")
-        normalized: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        for item in model_list:
-            d = dep.normalize(item)
-            if d["model_info"]["id"] in seen:
-                logger.warning("llmrelay Router: duplicate deployment id %s skipped", d["model_info"]["id"])
-                continue
-            seen.add(d["model_info"]["id"])
-            normalized.append(d)
+        # Like LiteLLM, identical deployments (same group and params, so the same id) are all kept:
+        # listing one twice doubles its share of simple-shuffle traffic; they cool down together.
+        normalized = [dep.normalize(item) for item in model_list]
+        seen = {d["model_info"]["id"] for d in normalized}
         with self._table_lock:
             old = self._table
             self._table = _Table.build(normalized)
