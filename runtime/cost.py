@@ -89,7 +89,7 @@ def _row(model: str, custom_llm_provider: str | None, overrides: dict[str, Any] 
     row = registry.lookup(model, custom_llm_provider) or {}
     if overrides:
         row = {**row, **{k: v for k, v in overrides.items() if v is not None}}
-    if "input_cost_per_token" not in row and "output_cost_per_token" not in row:
+    if not any(k in row for k in ("input_cost_per_token", "output_cost_per_token", "output_cost_per_image")):
         raise exceptions.get_class("NotFoundError")(
             f"no price known for model {model!r}: pass input_cost_per_token=/output_cost_per_token= "
             "or call llmrelay.register_model()",

@@ -189,6 +189,9 @@ class MockAdapter(Adapter):
         for name, value in params.items():
             if name not in self._CHAT_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
+        canonical.rename_fields_for_models(
+            call, body, fields={"max_tokens": "max_completion_tokens"}, prefixes=["o1", "o3", "o4", "gpt-5"]
+        )
         if call.stream:
             body["stream"] = True
             url = self.url(call, "/chat/completions", {})
