@@ -824,13 +824,12 @@ def _listed(value: Any) -> list[Any]:
 
 def _best_order(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Only the deployments of the lowest ``order`` (``order: 1`` first; higher orders take over
-    when every lower one is cooling down). Without any ``order`` all deployments qualify."""
+    when every lower one is cooling down). A deployment without ``order`` comes after every
+    ordered one; without any ``order`` all deployments qualify."""
     orders = [dep.limit(d, "order") for d in group]
-    known = [o for o in orders if o is not None]
-    if not known:
-        return group
-    best = min(known)
-    return [d for d, o in zip(group, orders, strict=True) if o == best]
+    ranks = [float("inf") if o is None else o for o in orders]
+    best = min(ranks)
+    return [d for d, rank in zip(group, ranks, strict=True) if rank == best]
 
 
 def _raise_mock_fallback(plan: _Plan, group: str) -> None:

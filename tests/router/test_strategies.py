@@ -157,3 +157,11 @@ def test_cost_based_routing_picks_the_cheapest_price() -> None:
     assert _picks(router, "gpt", 30) == Counter({"cheap": 30})
     router.delete_deployment(router.get_model_ids("gpt")[1])
     assert _picks(router, "gpt", 30) == Counter({"table": 30})
+
+
+def test_a_deployment_without_order_comes_after_the_ordered_ones() -> None:
+    router = make_router(
+        [mock_deployment("gpt", "unordered"), mock_deployment("gpt", "litellm.AuthenticationError", order=1)]
+    )
+    assert _picks(router, "gpt", 20) == Counter({"litellm.AuthenticationError": 20})
+    assert router.completion(model="gpt", messages=MESSAGES).choices[0].message.content == "unordered"
