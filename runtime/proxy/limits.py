@@ -39,7 +39,10 @@ class Verdict:
     scope: str = ""
     retry_after: float = 0.0
     spend: float = 0.0
+    # For the x-ratelimit-* headers: the first scope (key, team, user, model order) with each limit.
+    limit_requests: int | None = None
     remaining_requests: int | None = None
+    limit_tokens: int | None = None
     remaining_tokens: int | None = None
 
 
@@ -67,7 +70,7 @@ class LocalLimiter:
                 self._requests.setdefault(s.name, deque()).append(now)
             if s.parallel is not None:
                 self._parallel[s.name] = self._parallel.get(s.name, 0) + 1
-        return self._remaining(scopes[0] if scopes else None, now)
+        return self._remaining(scopes, now)
 
     def _check(self, s: Scope, now: int) -> Verdict | None:
         if s.max_budget is not None:
@@ -90,14 +93,16 @@ class LocalLimiter:
             return Verdict(False, "parallel", s.name, retry_after=1.0)
         return None
 
-    def _remaining(self, s: Scope | None, now: int) -> Verdict:
+    def _remaining(self, scopes: list[Scope], now: int) -> Verdict:
         verdict = Verdict(True)
-        if s is None:
-            return verdict
-        if s.rpm is not None:
+        s = next((s for s in scopes if s.rpm is not None), None)
+        if s is not None and s.rpm is not None:
+            verdict.limit_requests = s.rpm
             verdict.remaining_requests = max(s.rpm - len(self._requests.get(s.name, ())), 0)
-        if s.tpm is not None:
+        s = next((s for s in scopes if s.tpm is not None), None)
+        if s is not None and s.tpm is not None:
             minute, used = self._tokens.get(s.name, (0, 0))
+            verdict.limit_tokens = s.tpm
             verdict.remaining_tokens = max(s.tpm - (used if minute == _minute(now) else 0), 0)
         return verdict
 
@@ -165,9 +170,9 @@ for i = 0, n - 1 do
   if rpm >= 0 then
     redis.call('ZADD', rk, now, member)
     redis.call('PEXPIRE', rk, window)
-    if i == 0 then rem_req = rpm - redis.call('ZCARD', rk) end
+    if rem_req < 0 then rem_req = math.max(rpm - redis.call('ZCARD', rk), 0) end
   end
-  if tpm >= 0 and i == 0 then rem_tok = tpm - tonumber(redis.call('GET', tk) or '0') end
+  if tpm >= 0 and rem_tok < 0 then rem_tok = math.max(tpm - tonumber(redis.call('GET', tk) or '0'), 0) end
   if par >= 0 then
     redis.call('INCR', pk)
     redis.call('PEXPIRE', pk, 600000)
@@ -222,8 +227,10 @@ class RedisLimiter:
             rem_req, rem_tok = int(float(a)), int(float(b))
             return Verdict(
                 True,
+                limit_requests=next((s.rpm for s in scopes if s.rpm is not None), None),
                 remaining_requests=rem_req if rem_req >= 0 else None,
-                remaining_tokens=max(rem_tok, 0) if scopes[0].tpm is not None else None,
+                limit_tokens=next((s.tpm for s in scopes if s.tpm is not None), None),
+                remaining_tokens=rem_tok if rem_tok >= 0 else None,
             )
         name = scopes[int(index)].name
         return Verdict(False, reason, name, retry_after=max(float(a) / 1000, 0.001), spend=float(b))

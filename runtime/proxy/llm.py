@@ -271,13 +271,12 @@ def call_headers(call: Call, cost: float | None) -> list[tuple[bytes, bytes]]:
     if cost is not None:
         headers.append((b"x-litellm-response-cost", repr(float(cost)).encode()))
     headers.append((b"x-litellm-model-id", call.deployment.model_id.encode()))
-    first = call.scopes[0] if call.scopes else None
     v = call.verdict
-    if first is not None and first.rpm is not None and v.remaining_requests is not None:
-        headers.append((b"x-ratelimit-limit-requests", str(first.rpm).encode()))
+    if v.limit_requests is not None and v.remaining_requests is not None:
+        headers.append((b"x-ratelimit-limit-requests", str(v.limit_requests).encode()))
         headers.append((b"x-ratelimit-remaining-requests", str(v.remaining_requests).encode()))
-    if first is not None and first.tpm is not None and v.remaining_tokens is not None:
-        headers.append((b"x-ratelimit-limit-tokens", str(first.tpm).encode()))
+    if v.limit_tokens is not None and v.remaining_tokens is not None:
+        headers.append((b"x-ratelimit-limit-tokens", str(v.limit_tokens).encode()))
         headers.append((b"x-ratelimit-remaining-tokens", str(v.remaining_tokens).encode()))
     return headers
 

@@ -361,3 +361,26 @@ async def test_health_routes_and_api_document(gateway) -> None:
     r = await client.get("/v1/chat/completions")
     assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
     assert (await client.get("/nowhere")).status_code == 404
+
+
+async def test_ratelimit_headers_come_from_the_first_limited_scope(gateway) -> None:
+    _gw, client = gateway
+    team = (
+        await client.post("/team/new", json={"rpm_limit": 5, "tpm_limit": 1000}, headers=admin_headers())
+    ).json()
+    key = await new_key(client, team_id=team["team_id"])  # the key itself has no limits
+    r = await client.post(
+        "/v1/chat/completions", json={"model": "demo", "messages": MSG}, headers=bearer(key)
+    )
+    assert (
+        r.headers["x-ratelimit-limit-requests"] == "5" and r.headers["x-ratelimit-remaining-requests"] == "4"
+    )
+    assert (
+        r.headers["x-ratelimit-limit-tokens"] == "1000"
+        and r.headers["x-ratelimit-remaining-tokens"] == "1000"
+    )
+    r = await client.post(
+        "/v1/chat/completions", json={"model": "demo", "messages": MSG}, headers=bearer(key)
+    )
+    used = 1000 - int(r.headers["x-ratelimit-remaining-tokens"])
+    assert used > 0  # the first call's tokens now count against the minute
