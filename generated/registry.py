@@ -530,6 +530,7 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_reasoning": True,
         "supports_response_schema": True,
         "supports_system_messages": True,
+        "unsupported_params": ["logprobs", "top_logprobs"],
     },
     "deepseek/deepseek-v4-flash": {
         "cache_creation_input_token_cost": 0.0,
@@ -1450,6 +1451,14 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_tool_choice": True,
         "supports_vision": True,
         "supports_web_search": True,
+        "unsupported_params": [
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "presence_penalty",
+            "top_logprobs",
+            "top_p",
+        ],
     },
     "openai/gpt-5-chat-latest": {
         "cache_read_input_token_cost": 1.25e-07,
@@ -1487,6 +1496,14 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_tool_choice": True,
         "supports_vision": True,
         "supports_web_search": True,
+        "unsupported_params": [
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "presence_penalty",
+            "top_logprobs",
+            "top_p",
+        ],
     },
     "openai/gpt-5-nano": {
         "cache_read_input_token_cost": 5e-09,
@@ -1507,6 +1524,14 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_tool_choice": True,
         "supports_vision": True,
         "supports_web_search": True,
+        "unsupported_params": [
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "presence_penalty",
+            "top_logprobs",
+            "top_p",
+        ],
     },
     "openai/gpt-5.1": {
         "cache_read_input_token_cost": 1.25e-07,
@@ -1527,6 +1552,14 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_tool_choice": True,
         "supports_vision": True,
         "supports_web_search": True,
+        "unsupported_params": [
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "presence_penalty",
+            "top_logprobs",
+            "top_p",
+        ],
     },
     "openai/gpt-image-1": {
         "cache_read_input_token_cost": 1.25e-06,
@@ -1552,6 +1585,14 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_system_messages": True,
         "supports_tool_choice": True,
         "supports_vision": True,
+        "unsupported_params": [
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "presence_penalty",
+            "top_logprobs",
+            "top_p",
+        ],
     },
     "openai/o3": {
         "cache_read_input_token_cost": 5e-07,
@@ -1570,6 +1611,14 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_tool_choice": True,
         "supports_vision": True,
         "supports_web_search": True,
+        "unsupported_params": [
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "presence_penalty",
+            "top_logprobs",
+            "top_p",
+        ],
     },
     "openai/o3-mini": {
         "cache_read_input_token_cost": 5.5e-07,
@@ -1585,6 +1634,14 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_reasoning": True,
         "supports_response_schema": True,
         "supports_tool_choice": True,
+        "unsupported_params": [
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "presence_penalty",
+            "top_logprobs",
+            "top_p",
+        ],
     },
     "openai/o4-mini": {
         "cache_read_input_token_cost": 2.75e-07,
@@ -1603,6 +1660,14 @@ MODELS: dict[str, dict[str, Any]] = {
         "supports_tool_choice": True,
         "supports_vision": True,
         "supports_web_search": True,
+        "unsupported_params": [
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "presence_penalty",
+            "top_logprobs",
+            "top_p",
+        ],
     },
     "openai/text-embedding-3-large": {
         "input_cost_per_token": 1.3e-07,

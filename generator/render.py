@@ -150,8 +150,8 @@ def model_rows(spec: ProviderSpec) -> list[tuple[str, dict[str, Any], list[str]]
     for name, model in sorted(spec.models.items()):
         row: dict[str, Any] = {"litellm_provider": spec.name, "mode": model.mode}
         for key, value in model.model_dump(exclude={"supports", "aliases", "mode"}).items():
-            if value is not None:
-                row[key] = value
+            if value is not None and value != []:
+                row[key] = sorted(value) if isinstance(value, list) else value
         if model.max_output_tokens is not None:
             row["max_tokens"] = model.max_output_tokens
         for feature in sorted(model.supports):

@@ -172,6 +172,7 @@ class Model(Strict):
     output_cost_per_token_above_200k_tokens: float | None = None
     output_cost_per_image: float | None = None
     supports: list[Feature] = []
+    unsupported_params: list[str] = []  # OpenAI parameters this model refuses though its provider takes them
     aliases: list[str] = []
     deprecation_date: str | None = None
 

@@ -132,9 +132,15 @@ class Adapter:
     # --- parameters -------------------------------------------------------------------------
 
     def check_params(self, call: Call, openai_params: frozenset[str]) -> None:
-        """Refuse (or drop, with drop_params) OpenAI parameters this provider does not take."""
+        """Refuse (or drop, with drop_params) OpenAI parameters this provider or model does not take."""
+        from .registry import model_row
+
+        row = model_row(self.provider, call.model) or {}
+        refused_by_model = row.get("unsupported_params", ())
         unsupported = [
-            k for k in call.params if k in openai_params and k not in self.supported_params
+            k
+            for k in call.params
+            if k in openai_params and (k not in self.supported_params or k in refused_by_model)
         ]
         if not unsupported:
             return
@@ -144,8 +150,8 @@ class Adapter:
             return
         exceptions.raise_error(
             "UnsupportedParamsError",
-            f"{self.provider} does not support parameters: {', '.join(sorted(unsupported))}. "
-            f"Supported: {', '.join(sorted(self.supported_params))}. "
+            f"{self.provider} ({call.model}) does not support parameters: {', '.join(sorted(unsupported))}. "
+            f"Supported: {', '.join(sorted(self.supported_params - set(refused_by_model)))}. "
             "Pass drop_params=True (or set llmrelay.drop_params = True) to drop them.",
             llm_provider=self.provider,
             model=call.model,
@@ -174,7 +180,9 @@ class Adapter:
         if isinstance(payload, dict):
             code = payload.get("error", {}).get("type") if isinstance(payload.get("error"), dict) else None
             status = self.error_spec.get("status_by_code", {}).get(code, status)
-        return exceptions.classify(status, payload, self.error_spec, llm_provider=self.provider, model=call.model)
+        return exceptions.classify(
+            status, payload, self.error_spec, llm_provider=self.provider, model=call.model
+        )
 
 
 def retry_after_seconds(headers: Any) -> float | None:
