@@ -149,6 +149,33 @@ def _policy_value(policy: Any, table: dict[str, str], error: BaseException) -> i
     return None if found is None else found[1]
 
 
+class CustomRoutingStrategyBase:
+    """Subclass and pass an instance to :meth:`Router.set_custom_routing_strategy` (LiteLLM's name).
+
+    Both methods return one deployment dict from ``router.model_list``.
+    """
+
+    async def async_get_available_deployment(
+        self,
+        model: str,
+        messages: list[dict[str, Any]] | None = None,
+        input: Any = None,
+        specific_deployment: bool | None = False,
+        request_kwargs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def get_available_deployment(
+        self,
+        model: str,
+        messages: list[dict[str, Any]] | None = None,
+        input: Any = None,
+        specific_deployment: bool | None = False,
+        request_kwargs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+
 @dataclass
 class _Table:
     """An immutable snapshot of the model list and its indexes (replaced whole on every change)."""
@@ -367,6 +394,17 @@ class Router:
         llmrelay.failure_callback = []
         self._state.reset()
 
+    def set_custom_routing_strategy(self, CustomRoutingStrategy: Any) -> None:  # noqa: N803 (LiteLLM's name)
+        """Let an object with ``get_available_deployment`` / ``async_get_available_deployment``
+        (a :class:`CustomRoutingStrategyBase`) choose deployments; retries, fallbacks and cooldown
+        bookkeeping stay the router's."""
+        self.get_available_deployment = CustomRoutingStrategy.get_available_deployment  # type: ignore[method-assign]
+        self.async_get_available_deployment = CustomRoutingStrategy.async_get_available_deployment  # type: ignore[method-assign]
+
+    @property
+    def model_names(self) -> list[str]:
+        return self.get_model_names()
+
     def get_cooldown_deployments(self) -> list[str]:
         """Ids of the deployments cooling down now."""
         return list(self._state.cooling(self._table.by_id))
@@ -524,10 +562,20 @@ class Router:
         )
 
     def _run(self, fn: str, model: str, kwargs: dict[str, Any]) -> Any:
-        return self._with_fallbacks(self._plan(fn, kwargs), model)
+        plan = self._plan(fn, kwargs)
+        try:
+            return self._with_fallbacks(plan, model)
+        except exceptions.LLMRelayError as error:
+            _annotate(error, model, plan)
+            raise
 
     async def _arun(self, fn: str, model: str, kwargs: dict[str, Any]) -> Any:
-        return await self._awith_fallbacks(self._plan(fn, kwargs), model)
+        plan = self._plan(fn, kwargs)
+        try:
+            return await self._awith_fallbacks(plan, model)
+        except exceptions.LLMRelayError as error:
+            _annotate(error, model, plan)
+            raise
 
     def _with_fallbacks(self, plan: _Plan, group: str) -> Any:
         plan.tried.add(group)
@@ -688,7 +736,7 @@ class Router:
         return self._succeeded(plan, group, deployment, response, started)
 
     async def _aattempt(self, plan: _Plan, group: str, first: bool) -> Any:
-        deployment, kwargs = self._prepare(plan, group, first)
+        deployment, kwargs = await self._aprepare(plan, group, first)
         from . import main
 
         deployment_id = deployment["model_info"]["id"]
@@ -703,7 +751,8 @@ class Router:
             self._state.finished(deployment_id)
         return self._succeeded(plan, group, deployment, response, started)
 
-    def _prepare(self, plan: _Plan, group: str, first: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _check_mock_rate_limit(self, plan: _Plan, group: str, first: bool) -> None:
+        """``mock_testing_rate_limit_error=True`` fails the first attempt with a RateLimitError."""
         if first and plan.mock_rate_limit:
             plan.mock_rate_limit = False
             raise _error("RateLimitError")(
@@ -711,9 +760,30 @@ class Router:
                 model=group,
                 llm_provider="",
             )
-        deployment = self._select(
-            group, plan.kwargs.get("messages"), plan.kwargs.get("input"), plan.specific_deployment
+
+    def _prepare(self, plan: _Plan, group: str, first: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+        self._check_mock_rate_limit(plan, group, first)
+        # Through the public method, so a strategy installed by set_custom_routing_strategy decides.
+        deployment = self.get_available_deployment(
+            model=group,
+            messages=plan.kwargs.get("messages"),
+            input=plan.kwargs.get("input"),
+            specific_deployment=plan.specific_deployment,
+            request_kwargs=plan.kwargs,
         )
+        deployment = _chosen(deployment, group)
+        return deployment, self._call_kwargs(deployment, plan)
+
+    async def _aprepare(self, plan: _Plan, group: str, first: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+        self._check_mock_rate_limit(plan, group, first)
+        deployment = await self.async_get_available_deployment(
+            model=group,
+            messages=plan.kwargs.get("messages"),
+            input=plan.kwargs.get("input"),
+            specific_deployment=plan.specific_deployment,
+            request_kwargs=plan.kwargs,
+        )
+        deployment = _chosen(deployment, group)
         return deployment, self._call_kwargs(deployment, plan)
 
     def _call_kwargs(self, deployment: dict[str, Any], plan: _Plan) -> dict[str, Any]:
@@ -816,6 +886,16 @@ class Router:
 # --- helpers -----------------------------------------------------------------------------------
 
 
+def _chosen(deployment: Any, group: str) -> dict[str, Any]:
+    """A custom strategy may return any deployment-shaped dict; make sure it has an id."""
+    if not isinstance(deployment, dict) or not isinstance(deployment.get("litellm_params"), dict):
+        raise ValueError(f"the routing strategy returned {deployment!r} for model={group}, not a deployment")
+    info = deployment.get("model_info") or {}
+    if info.get("id") is None:
+        return dep.normalize({"model_name": group, **deployment})
+    return deployment
+
+
 def _listed(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -855,6 +935,15 @@ def _raise_mock_fallback(plan: _Plan, group: str) -> None:
         model=group,
         llm_provider="",
     )
+
+
+def _annotate(error: exceptions.LLMRelayError, group: str, plan: _Plan) -> None:
+    """Say in the message which group was asked for and what it could fall back to, as LiteLLM does."""
+    if "Received Model Group=" in error.message:
+        return
+    targets = dep.fallback_groups(plan.fallbacks, group) or None
+    error.message += f"\nReceived Model Group={group}\nAvailable Model Group Fallbacks={targets}"
+    error.args = (error.message,)
 
 
 def _note_retries(error: BaseException, attempts: int, budget: int) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 
 import llmrelay
 import pytest
+from llmrelay.router import CustomRoutingStrategyBase
 
 from tests.router.conftest import MESSAGES, make_router, mock_deployment
 
@@ -165,3 +166,53 @@ def test_a_deployment_without_order_comes_after_the_ordered_ones() -> None:
     )
     assert _picks(router, "gpt", 20) == Counter({"litellm.AuthenticationError": 20})
     assert router.completion(model="gpt", messages=MESSAGES).choices[0].message.content == "unordered"
+
+
+class _LastDeployment(CustomRoutingStrategyBase):
+    """Always the last deployment of the group (and counts how often it was asked)."""
+
+    def __init__(self, router: llmrelay.Router) -> None:
+        self.router = router
+        self.asked: list[str] = []
+
+    def get_available_deployment(
+        self, model, messages=None, input=None, specific_deployment=False, request_kwargs=None
+    ):  # type: ignore[no-untyped-def]
+        self.asked.append(model)
+        return self.router.get_model_list(model)[-1]
+
+    async def async_get_available_deployment(
+        self, model, messages=None, input=None, specific_deployment=False, request_kwargs=None
+    ):  # type: ignore[no-untyped-def]
+        return self.get_available_deployment(model, messages, input, specific_deployment, request_kwargs)
+
+
+async def test_a_custom_routing_strategy_chooses_and_the_router_still_falls_back() -> None:
+    router = make_router(
+        [
+            mock_deployment("gpt", "first"),
+            mock_deployment("gpt", "litellm.InternalServerError"),
+            mock_deployment("claude", "claude"),
+        ],
+        fallbacks=[{"gpt": ["claude"]}],
+        num_retries=0,
+    )
+    strategy = _LastDeployment(router)
+    router.set_custom_routing_strategy(strategy)
+    assert router.completion(model="gpt", messages=MESSAGES).choices[0].message.content == "claude"
+    assert (await router.acompletion(model="gpt", messages=MESSAGES)).choices[0].message.content == "claude"
+    assert strategy.asked == ["gpt", "claude", "gpt", "claude"]
+
+
+def test_a_final_error_names_the_group_and_its_fallbacks() -> None:
+    router = make_router(
+        [
+            mock_deployment("gpt", "litellm.InternalServerError"),
+            mock_deployment("claude", "litellm.InternalServerError"),
+        ],
+        fallbacks=[{"gpt": ["claude"]}],
+        num_retries=0,
+    )
+    with pytest.raises(llmrelay.InternalServerError) as caught:
+        router.completion(model="gpt", messages=MESSAGES)
+    assert "Received Model Group=gpt\nAvailable Model Group Fallbacks=['claude']" in str(caught.value)
