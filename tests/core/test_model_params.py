@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import llmrelay
+import pytest
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 
