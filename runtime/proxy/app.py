@@ -171,7 +171,8 @@ class Gateway:
             self.cfg.auth_cache_ttl,
             self._seed_spend,
         )
-        self.spend = SpendWriter(self.engine, self.cfg.spend_flush_interval)
+        spill = self.cfg.base_dir / "data"
+        self.spend = SpendWriter(self.engine, self.cfg.spend_flush_interval, spill_dir=spill)
         self.spend.start()
         self._tasks.append(asyncio.create_task(self._budget_resets(), name="llmrelay-budget-reset"))
         self.ready = True

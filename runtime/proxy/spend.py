@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,10 +32,19 @@ MAX_BACKOFF = 5.0
 
 
 class SpendWriter:
-    def __init__(self, engine: AsyncEngine, interval: float = 1.0, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        interval: float = 1.0,
+        batch_size: int = 1000,
+        spill_dir: Path | None = None,
+        max_buffer: int = 200_000,
+    ) -> None:
         self._engine = engine
         self._interval = interval
         self._batch_size = batch_size
+        self._spill = Spill(spill_dir) if spill_dir is not None else None
+        self._max_buffer = max_buffer
         self._rows: list[dict[str, Any]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -43,12 +56,20 @@ class SpendWriter:
         self._rows.append(row)
         if len(self._rows) >= self._batch_size:
             self._wake.set()
+            if len(self._rows) > self._max_buffer and self._spill is not None:
+                # A long database outage: move the older half to disk rather than grow without bound.
+                half = len(self._rows) // 2
+                self._spill.write(self._rows[:half])
+                del self._rows[:half]
 
     @property
     def pending(self) -> int:
         return len(self._rows)
 
     def start(self) -> None:
+        if self._spill is not None:
+            # Rows a previous run could not write (the database was down at shutdown).
+            self._rows[:0] = self._spill.claim()
         self._task = asyncio.create_task(self._run(), name="llmrelay-spend-writer")
 
     async def _run(self) -> None:
@@ -64,6 +85,8 @@ class SpendWriter:
 
     async def flush(self) -> bool:
         """Write everything buffered; on failure keep the rows for the next try."""
+        if not self._rows and self._spill is not None and self._spill.has_rows():
+            self._rows.extend(self._spill.take())
         while self._rows:
             batch = self._rows[: self._batch_size]
             try:
@@ -78,6 +101,8 @@ class SpendWriter:
             del self._rows[: len(batch)]
             self.written += len(batch)
             self.failures = 0
+        if self._spill is not None:
+            self._spill.written()  # every row read back from disk is in the database now
         return True
 
     async def _write(self, batch: list[dict[str, Any]]) -> None:
@@ -115,10 +140,102 @@ class SpendWriter:
         end = loop.time() + deadline
         while not await self.flush() and loop.time() < end:
             await asyncio.sleep(0.25)
-        if self._rows:
+        if self._rows and self._spill is not None:
+            path = self._spill.write(self._rows)
+            log.error(
+                "database unreachable at shutdown: %s spend rows saved to %s for the next start",
+                len(self._rows),
+                path,
+            )
+            self._rows.clear()
+        elif self._rows:
             log.error(
                 "shutdown with %s spend rows unwritten: the database stayed unreachable", len(self._rows)
             )
+
+
+class Spill:
+    """Spend rows on disk (JSON lines) while the database cannot take them.
+
+    Files are named by process id; a starting process claims every file by renaming it, reads
+    the rows back into its buffer and deletes the file once they are all in the database. A crash
+    in between leaves the claimed file for the next start: rows are idempotent, so replaying is safe.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._claimed: list[Path] = []
+        self._pending: list[Path] = []
+
+    def write(self, rows: list[dict[str, Any]]) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"spend-spill-{os.getpid()}.jsonl"
+        with path.open("ab") as f:
+            for row in rows:
+                f.write(orjson.dumps(row, option=orjson.OPT_NAIVE_UTC) + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+        if path not in self._pending:
+            self._pending.append(path)
+        return path
+
+    def claim(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        if not self.folder.is_dir():
+            return rows
+        for path in sorted(self.folder.glob("spend-spill-*.jsonl")):
+            claimed = path.with_name(f"claimed-{os.getpid()}-{path.name}")
+            try:
+                path.rename(claimed)  # atomic: two processes never claim one file
+            except OSError:
+                continue
+            rows.extend(_read_rows(claimed))
+            self._claimed.append(claimed)
+        for path in sorted(self.folder.glob("claimed-*-spend-spill-*.jsonl")):
+            if path not in self._claimed and not _owner_alive(path):
+                rows.extend(_read_rows(path))  # claimed by a process that died before writing them
+                self._claimed.append(path)
+        if rows:
+            log.warning("replaying %s spend rows saved while the database was unreachable", len(rows))
+        return rows
+
+    def has_rows(self) -> bool:
+        return bool(self._pending)
+
+    def take(self) -> list[dict[str, Any]]:
+        """Read back this process's own spilled rows (all of one file at a time)."""
+        path = self._pending.pop(0)
+        claimed = path.with_name(f"claimed-{os.getpid()}-{path.name}")
+        path.rename(claimed)
+        self._claimed.append(claimed)
+        return _read_rows(claimed)
+
+    def written(self) -> None:
+        for path in self._claimed:
+            path.unlink(missing_ok=True)
+        self._claimed.clear()
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for line in path.read_bytes().splitlines():
+        if line.strip():
+            row = orjson.loads(line)
+            for name in ("start_time", "end_time"):
+                row[name] = datetime.fromisoformat(row[name]).replace(tzinfo=None)
+            rows.append(row)
+    return rows
+
+
+def _owner_alive(path: Path) -> bool:
+    pid = int(path.name.split("-", 2)[1])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # The id lookup always binds exactly this many values (padded with ""), so the database and the
