@@ -38,8 +38,13 @@ class OpenAIObject(BaseModel):
         value = getattr(self, key, None)
         return default if value is None else value
 
-    def json(self, **kwargs: Any) -> str:  # type: ignore[override]  # LiteLLM returns a str too
-        return self.model_dump_json(exclude_none=True, **kwargs)
+    def json(self, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        """The object as a dict: LiteLLM's ``json()`` returns ``model_dump()``, not a string."""
+        return self.model_dump(**kwargs)
+
+    def to_dict(self, **kwargs: Any) -> dict[str, Any]:
+        """LiteLLM's ``to_dict()``: the plain-dict form, without fields that were never set."""
+        return self.model_dump(exclude_none=True, **kwargs)
 
 
 # --- usage -------------------------------------------------------------------------------
@@ -60,6 +65,35 @@ class CompletionTokensDetails(OpenAIObject):
     rejected_prediction_tokens: int | None = None
 
 
+_COUNT_FIELDS = frozenset({"prompt_tokens", "completion_tokens", "total_tokens"})
+_USAGE_KEYWORDS = frozenset({"reasoning_tokens", "cache_read_input_tokens"})
+
+
+def _as_dict(details: Any) -> dict[str, Any]:
+    if details is None:
+        return {}
+    return details.model_dump(exclude_none=True) if isinstance(details, BaseModel) else dict(details)
+
+
+def _detail(details: Any, name: str) -> Any:
+    return _as_dict(details).get(name)
+
+
+def _litellm_usage_keywords(data: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in data.items() if not (v is None and k in _COUNT_FIELDS)}
+    reasoning = data.pop("reasoning_tokens", None)
+    if reasoning is not None and not _detail(data.get("completion_tokens_details"), "reasoning_tokens"):
+        details = {**_as_dict(data.get("completion_tokens_details")), "reasoning_tokens": reasoning}
+        data["completion_tokens_details"] = details
+    cached = data.get("cache_read_input_tokens")
+    if cached is not None and not _detail(data.get("prompt_tokens_details"), "cached_tokens"):
+        data["prompt_tokens_details"] = {
+            **_as_dict(data.get("prompt_tokens_details")),
+            "cached_tokens": cached,
+        }
+    return data
+
+
 class Usage(OpenAIObject):
     """Token counts as OpenAI counts them.
 
@@ -75,6 +109,20 @@ class Usage(OpenAIObject):
     completion_tokens_details: CompletionTokensDetails | None = None
     cache_creation_input_tokens: int | None = None
     cache_read_input_tokens: int | None = None
+
+    def __init__(self, **data: Any) -> None:
+        """Accept LiteLLM's constructor habits: ``None`` counts, and ``reasoning_tokens=`` or
+        ``cache_read_input_tokens=`` given at the top level (they also fill the details).
+
+        Only the constructor does this; a provider's wire usage goes through ``model_validate``,
+        where the spec's own transforms read such fields.
+        """
+        if _USAGE_KEYWORDS & data.keys() or None in data.values():
+            data = _litellm_usage_keywords(data)
+        super().__init__(**data)
+
+    # Tells pydantic this __init__ is not a custom one, so ``model_validate`` (the wire path) skips it.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @property
     def cached_tokens(self) -> int:
@@ -118,6 +166,7 @@ class Message(OpenAIObject):
     thinking_blocks: list[dict[str, Any]] | None = None
     annotations: list[dict[str, Any]] | None = None
     audio: dict[str, Any] | None = None
+    provider_specific_fields: dict[str, Any] | None = None
 
 
 class Delta(OpenAIObject):
@@ -128,6 +177,7 @@ class Delta(OpenAIObject):
     refusal: str | None = None
     reasoning_content: str | None = None
     thinking_blocks: list[dict[str, Any]] | None = None
+    provider_specific_fields: dict[str, Any] | None = None
 
 
 class ChoiceLogprobs(OpenAIObject):
@@ -138,7 +188,7 @@ class ChoiceLogprobs(OpenAIObject):
 class Choices(OpenAIObject):
     index: int = 0
     message: Message = Field(default_factory=Message)
-    finish_reason: str | None = None
+    finish_reason: str | None = "stop"  # LiteLLM's default for a choice built by hand
     logprobs: ChoiceLogprobs | None = None
 
 
@@ -161,15 +211,42 @@ class _WithHiddenParams(OpenAIObject):
     _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
     _response_ms: float | None = PrivateAttr(default=None)
 
+    def __init__(self, **data: Any) -> None:
+        # LiteLLM's constructors take a few keywords that are not response fields.
+        hidden = data.pop("hidden_params", None)
+        response_ms = data.pop("response_ms", None)
+        for key in _NOT_FIELDS:
+            data.pop(key, None)
+        super().__init__(**data)
+        if hidden:
+            self._hidden_params.update(hidden)
+        if response_ms is not None:
+            self._response_ms = response_ms
+
+    # Constructor only: ``model_validate`` (every provider answer) never pays for these checks.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+
+_NOT_FIELDS = ("stream", "stream_options", "_response_headers")
+
+
+def _one_choice() -> list[Choices]:
+    return [Choices()]
+
+
+def _one_streaming_choice() -> list[StreamingChoices]:
+    return [StreamingChoices()]
+
 
 class ModelResponse(_WithHiddenParams):
-    """An OpenAI ``chat.completion``."""
+    """An OpenAI ``chat.completion``. Built by hand with no ``choices`` it has one empty choice,
+    as LiteLLM's does (``ModelResponse().choices[0].message.content = ...`` works)."""
 
     id: str = Field(default_factory=_completion_id)
     object: str = "chat.completion"
     created: int = Field(default_factory=_now)
     model: str | None = None
-    choices: list[Choices] = Field(default_factory=list)
+    choices: list[Choices] = Field(default_factory=_one_choice)
     usage: Usage | None = None
     system_fingerprint: str | None = None
     service_tier: str | None = None
@@ -182,7 +259,7 @@ class ModelResponseStream(_WithHiddenParams):
     object: str = "chat.completion.chunk"
     created: int = Field(default_factory=_now)
     model: str | None = None
-    choices: list[StreamingChoices] = Field(default_factory=list)
+    choices: list[StreamingChoices] = Field(default_factory=_one_streaming_choice)
     usage: Usage | None = None
     system_fingerprint: str | None = None
     service_tier: str | None = None
