@@ -120,9 +120,24 @@ def router_rate_limit_error() -> type[exceptions.LLMRelayError]:
     global _router_rate_limit
     if _router_rate_limit is None:
         _router_rate_limit = type(
-            "RouterRateLimitError", (_error("RateLimitError"), ValueError), {"__module__": __name__}
+            "RouterRateLimitError",
+            (_error("RateLimitError"), ValueError),
+            {"__module__": __name__, "__reduce__": _reduce_router_error},
         )
     return _router_rate_limit
+
+
+def _reduce_router_error(error: exceptions.LLMRelayError) -> Any:
+    state = {k: v for k, v in error.__dict__.items() if k not in ("_response", "_request")}
+    return (_rebuild_router_error, (state,))
+
+
+def _rebuild_router_error(state: dict[str, Any]) -> exceptions.LLMRelayError:
+    cls = router_rate_limit_error()
+    error = cls.__new__(cls)
+    error.__dict__.update(state, _response=None, _request=None)
+    Exception.__init__(error, state.get("message", ""))
+    return error
 
 
 def __getattr__(name: str) -> Any:
@@ -700,7 +715,9 @@ class Router:
         return healthy > 0
 
     def _health(self, group: str) -> tuple[int, int]:
-        deployments = self._table.group(self._alias(group))
+        table = self._table
+        direct = table.by_id.get(group)
+        deployments = [direct] if direct is not None else table.group(self._alias(group))
         cooling = self._state.cooling(d["model_info"]["id"] for d in deployments)
         return len(deployments) - len(cooling), len(deployments)
 
@@ -804,14 +821,36 @@ class Router:
         self, plan: _Plan, group: str, deployment: dict[str, Any], response: Any, started: float
     ) -> Any:
         elapsed = self._timer() - started
-        usage = getattr(response, "usage", None)
+        if _is_stream(response):
+            # A stream's outcome is known only when it ends: count it then (its usage, or its
+            # mid-stream error). The time until it was handed back stands for time to first token.
+            self._watch_stream(deployment, response, elapsed)
+        else:
+            self._record_success(deployment, getattr(response, "usage", None), elapsed)
+        return self._stamp(plan, group, deployment, response)
+
+    def _record_success(self, deployment: dict[str, Any], usage: Any, elapsed: float) -> None:
         total = int(getattr(usage, "total_tokens", 0) or 0)
         output = int(getattr(usage, "completion_tokens", 0) or 0)
         # Latency per output token, as LiteLLM's latency router measures it, so long answers do not
         # make a deployment look slow.
-        latency = elapsed / output if output > 0 else elapsed
+        latency = elapsed / output if output > 0 and elapsed > 0 else elapsed
         self._state.record_success(deployment["model_info"]["id"], latency, total)
-        return self._stamp(plan, group, deployment, response)
+
+    def _watch_stream(self, deployment: dict[str, Any], stream: Any, elapsed: float) -> None:
+        previous = stream._finalize
+
+        def finalize(wrapper: Any, error: BaseException | None) -> None:
+            if previous is not None:
+                previous(wrapper, error)
+            if error is None:
+                self._state.record_success(deployment["model_info"]["id"], elapsed, _stream_tokens(wrapper))
+            elif not isinstance(
+                error, _error("APIConnectionError")
+            ):  # closed early or cut off: not the model's fault
+                self._failed(deployment, error)
+
+        stream._finalize = finalize
 
     def _stamp(self, plan: _Plan, group: str, deployment: dict[str, Any], response: Any) -> Any:
         """Which deployment answered, where LiteLLM puts it: ``_hidden_params`` and its headers."""
@@ -894,6 +933,17 @@ def _chosen(deployment: Any, group: str) -> dict[str, Any]:
     if info.get("id") is None:
         return dep.normalize({"model_name": group, **deployment})
     return deployment
+
+
+def _is_stream(response: Any) -> bool:
+    from .streaming import CustomStreamWrapper
+
+    return isinstance(response, CustomStreamWrapper)
+
+
+def _stream_tokens(stream: Any) -> int:
+    usage = stream.usage
+    return int(getattr(usage, "total_tokens", 0) or 0)
 
 
 def _listed(value: Any) -> list[Any]:

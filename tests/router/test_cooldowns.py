@@ -253,3 +253,30 @@ def test_success_callbacks_fire_for_the_deployment_that_answered() -> None:
     router.completion(model="gpt", messages=MESSAGES)
     hooks.flush()
     assert seen == ["mock/second"]
+
+
+def test_no_deployments_error_survives_pickling() -> None:
+    import pickle
+
+    router = make_router([mock_deployment("gpt", "litellm.AuthenticationError")])
+    _fail(router)
+    error = _fail(router)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error) and copy.message == error.message and copy.status_code == 429
+
+
+def test_a_stream_that_breaks_mid_way_can_bench_its_deployment() -> None:
+    router = make_router(
+        [
+            mock_deployment("gpt", "Exception: mock_streaming_error", order=1),
+            mock_deployment("gpt", "steady", order=2),
+        ],
+        allowed_fails=0,
+    )
+    broken = router.get_model_ids("gpt")[0]
+    with pytest.raises(llmrelay.MockException):
+        for _ in router.completion(model="gpt", messages=MESSAGES, stream=True):
+            pass
+    assert router.get_cooldown_deployments() == [broken]
+    streamed = router.completion(model="gpt", messages=MESSAGES, stream=True)
+    assert "".join(c.choices[0].delta.content or "" for c in streamed if c.choices) == "steady"

@@ -146,8 +146,31 @@ def test_a_stream_is_never_retried_after_its_first_chunk() -> None:
             pass
     assert stream.chunks  # the first chunk arrived before the error
     (only,) = router.get_model_ids()
-    assert router._state.minute(only).success == 1 and failures(router, only) == 0
+    # counted as the deployment's failure when the stream broke, but never retried
+    assert router._state.minute(only).success == 0 and failures(router, only) == 1
     assert router.slept == []
+
+
+def test_a_streams_outcome_and_tokens_are_counted_when_it_ends() -> None:
+    router = make_router(
+        [mock_deployment("gpt", "a streamed answer")], routing_strategy="usage-based-routing"
+    )
+    (only,) = router.get_model_ids()
+    stream = router.completion(model="gpt", messages=MESSAGES, stream=True)
+    assert router._state.minute(only).success == 0  # handed back, not finished yet
+    for _ in stream:
+        pass
+    assert router._state.minute(only).success == 1
+    assert router._state.minute(only).tpm == stream.usage.total_tokens > 0
+
+
+async def test_a_stream_closed_early_is_not_the_deployments_failure() -> None:
+    router = make_router([mock_deployment("gpt", "a long streamed answer, more than one chunk")])
+    (only,) = router.get_model_ids()
+    stream = await router.acompletion(model="gpt", messages=MESSAGES, stream=True)
+    await stream.__anext__()
+    await stream.aclose()
+    assert failures(router, only) == 0 and router._state.minute(only).success == 0
 
 
 def test_a_stream_that_fails_before_its_first_byte_is_retried(upstreams: list[FakeUpstream]) -> None:
