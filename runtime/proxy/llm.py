@@ -56,6 +56,7 @@ FORBIDDEN_PARAMS = frozenset(
         "output_cost_per_image",
     }
 )
+OWNED_BY = "llmrelay"  # /models answers name the gateway as the owner; clients only display it
 CREATED = 1677610602  # models have no creation time here; OpenAI clients only need a number
 
 
@@ -77,7 +78,7 @@ class ModelRouter:
             return found[0] if len(found) == 1 else random.choice(found)
         for d in self.wildcards:
             if fnmatch.fnmatchcase(name, d.model_name):
-                # "openai/*" -> "openai/*": the requested name fills the provider's wildcard.
+                # model_name "p/*" serving model "p/*": the requested name fills the wildcard.
                 model = d.model.replace("*", name.split("/", 1)[-1]) if "*" in d.model else d.model
                 return Deployment(d.model_name, model, d.params, d.model_info, d.model_id, d.rpm, d.tpm)
         return None
@@ -464,7 +465,7 @@ def _visible_models(gw: Gateway, caller: Caller) -> list[str]:
 async def list_models(gw: Gateway, request: Request) -> Response:
     caller = await gw.auth.authenticate(request.api_key())
     data = [
-        {"id": n, "object": "model", "created": CREATED, "owned_by": "openai"}
+        {"id": n, "object": "model", "created": CREATED, "owned_by": OWNED_BY}
         for n in _visible_models(gw, caller)
     ]
     return json_response({"object": "list", "data": data})
@@ -477,7 +478,7 @@ async def retrieve_model(gw: Gateway, request: Request) -> Response:
         raise ProxyError(
             404, f"The model '{name}' does not exist on this gateway.", code="model_not_found", param="model"
         )
-    return json_response({"id": name, "object": "model", "created": CREATED, "owned_by": "openai"})
+    return json_response({"id": name, "object": "model", "created": CREATED, "owned_by": OWNED_BY})
 
 
 async def model_info(gw: Gateway, request: Request) -> Response:

@@ -23,7 +23,7 @@ def _tag(path: str) -> str:
         return "spend"
     if path.startswith("/health") or path in ("/openapi.json", "/docs"):
         return "health"
-    return "openai"
+    return "models"
 
 
 def _summary(handler: Any) -> str:
