@@ -22,6 +22,7 @@ i.e. never after its first byte. Decisions follow LiteLLM's (see each helper's d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import threading
@@ -32,7 +33,7 @@ from typing import Any
 
 from . import exceptions
 from .routing import deployments as dep
-from .routing.state import RouterState, cooldown_required, retryable_status, status_of
+from .routing.state import ParallelLimits, RouterState, cooldown_required, retryable_status, status_of
 from .routing.strategies import STRATEGIES, Request
 
 logger = logging.getLogger("llmrelay.router")
@@ -76,7 +77,6 @@ _ACCEPTED_UNUSED = frozenset(
         "client_ttl",
         "polling_interval",
         "default_priority",
-        "default_max_parallel_requests",
         "set_verbose",
         "debug_level",
         "alerting_config",
@@ -271,6 +271,7 @@ class Router:
         stream_timeout: float | None = None,
         default_litellm_params: dict[str, Any] | None = None,
         enable_pre_call_checks: bool = False,
+        default_max_parallel_requests: int | None = None,
         **kwargs: Any,
     ) -> None:
         self._check_unused(kwargs)
@@ -301,6 +302,8 @@ class Router:
         self.stream_timeout = stream_timeout
         self.default_litellm_params = dict(default_litellm_params or {})
         self.enable_pre_call_checks = bool(enable_pre_call_checks)
+        self.default_max_parallel_requests = default_max_parallel_requests
+        self._parallel = ParallelLimits()
         # Injection points for tests: a clock for cooldowns and minutes, a timer for latencies,
         # the sleeps between retries, and the random source of the strategies.
         self._state = RouterState()
@@ -741,10 +744,13 @@ class Router:
         from . import main
 
         deployment_id = deployment["model_info"]["id"]
+        limit = self._parallel_limit(deployment)
+        slot = self._parallel.for_threads(deployment_id, limit) if limit else contextlib.nullcontext()
         self._state.started(deployment_id)
         started = self._timer()
         try:
-            response = getattr(main, plan.fn)(**kwargs)
+            with slot:
+                response = getattr(main, plan.fn)(**kwargs)
         except Exception as error:
             self._failed(deployment, error)
             raise
@@ -757,16 +763,28 @@ class Router:
         from . import main
 
         deployment_id = deployment["model_info"]["id"]
+        limit = self._parallel_limit(deployment)
+        slot = self._parallel.for_loop(deployment_id, limit) if limit else contextlib.nullcontext()
         self._state.started(deployment_id)
         started = self._timer()
         try:
-            response = await getattr(main, "a" + plan.fn)(**kwargs)
+            async with slot:  # type: ignore[attr-defined]
+                response = await getattr(main, "a" + plan.fn)(**kwargs)
         except Exception as error:
             self._failed(deployment, error)
             raise
         finally:
             self._state.finished(deployment_id)
         return self._succeeded(plan, group, deployment, response, started)
+
+    def _parallel_limit(self, deployment: dict[str, Any]) -> int | None:
+        """``max_parallel_requests`` of the deployment, else the router's default; None: no cap.
+
+        (LiteLLM also derives a cap from ``rpm``/``tpm``; here those only weigh and limit per minute.)
+        """
+        own = dep.limit(deployment, "max_parallel_requests")
+        value = own if own is not None else self.default_max_parallel_requests
+        return int(value) if value else None
 
     def _check_mock_rate_limit(self, plan: _Plan, group: str, first: bool) -> None:
         """``mock_testing_rate_limit_error=True`` fails the first attempt with a RateLimitError."""

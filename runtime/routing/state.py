@@ -13,8 +13,10 @@ cooldown (its TTL is the cooldown), ``INCR``/``DECR`` for in-flight counts, and 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -172,3 +174,29 @@ def status_of(error: BaseException) -> int:
         return int(status) if status is not None else 500
     except (TypeError, ValueError):
         return 500
+
+
+class ParallelLimits:
+    """Per-deployment caps on calls in flight (``max_parallel_requests``): a call waits for a slot.
+
+    Sync calls share a thread semaphore; async calls a semaphore of their own event loop (an
+    asyncio primitive belongs to one loop, and a router may serve several, one after another).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._threads: dict[tuple[str, int], threading.BoundedSemaphore] = {}
+        self._loops: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[tuple[str, int], asyncio.Semaphore]
+        ]
+        self._loops = weakref.WeakKeyDictionary()
+
+    def for_threads(self, deployment_id: str, limit: int) -> threading.BoundedSemaphore:
+        with self._lock:
+            return self._threads.setdefault((deployment_id, limit), threading.BoundedSemaphore(limit))
+
+    def for_loop(self, deployment_id: str, limit: int) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            table = self._loops.setdefault(loop, {})
+            return table.setdefault((deployment_id, limit), asyncio.Semaphore(limit))

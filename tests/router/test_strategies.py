@@ -216,3 +216,35 @@ def test_a_final_error_names_the_group_and_its_fallbacks() -> None:
     with pytest.raises(llmrelay.InternalServerError) as caught:
         router.completion(model="gpt", messages=MESSAGES)
     assert "Received Model Group=gpt\nAvailable Model Group Fallbacks=['claude']" in str(caught.value)
+
+
+async def test_max_parallel_requests_makes_calls_wait_for_a_slot() -> None:
+    router = make_router([mock_deployment("gpt", "done", max_parallel_requests=1)])
+    (only,) = router.get_model_ids()
+    slot = router._parallel.for_loop(only, 1)
+    await slot.acquire()  # another call holds the only slot
+    task = asyncio.create_task(router.acompletion(model="gpt", messages=MESSAGES))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not task.done()
+    slot.release()
+    assert (await task).choices[0].message.content == "done"
+
+
+def test_default_max_parallel_requests_caps_sync_calls_too() -> None:
+    import threading
+
+    router = make_router([mock_deployment("gpt", "done")], default_max_parallel_requests=1)
+    (only,) = router.get_model_ids()
+    slot = router._parallel.for_threads(only, 1)
+    slot.acquire()
+    finished = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (router.completion(model="gpt", messages=MESSAGES), finished.set())
+    )
+    worker.start()
+    worker.join(0.2)
+    assert not finished.is_set()  # still waiting for the slot
+    slot.release()
+    worker.join()
+    assert finished.is_set()
