@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import llmrelay
 import pytest
-from llmrelay import http
+from llmrelay import http, registry
 
 from bench.fakeupstream import FakeUpstream, Reply, free_port
 
@@ -130,7 +130,7 @@ def test_sync_streams_closed_early_release_their_connections(
 ) -> None:
     _small_pool(monkeypatch)
     for i in range(12):
-        loopback.script(Reply(chunk_delay=0.05))
+        loopback.script(Reply(chunk_delay=1.0))  # 4 s to finish: a close is always early
         stream = llmrelay.completion(**_kwargs(loopback, stream=True, timeout=5))
         if i % 2:
             with stream:
@@ -140,7 +140,7 @@ def test_sync_streams_closed_early_release_their_connections(
             stream.close()
     response = llmrelay.completion(**_kwargs(loopback, timeout=5, num_retries=0))
     assert response.choices[0].message.content
-    assert loopback.wait_for(lambda: loopback.stats["aborted"] == 12)
+    assert loopback.wait_for(lambda: loopback.stats["aborted"] == 12), sorted(loopback.stats.items())
 
 
 async def test_async_streams_closed_early_release_their_connections(
@@ -148,7 +148,7 @@ async def test_async_streams_closed_early_release_their_connections(
 ) -> None:
     _small_pool(monkeypatch)
     for i in range(12):
-        loopback.script(Reply(chunk_delay=0.05))
+        loopback.script(Reply(chunk_delay=1.0))  # 4 s to finish: a close is always early
         stream = await llmrelay.acompletion(**_kwargs(loopback, stream=True, timeout=5))
         if i % 2:
             async with stream:
@@ -354,7 +354,7 @@ _ONE_LOOP_PER_CALL = """
 import asyncio, gc, sys, warnings
 warnings.simplefilter("always")
 import llmrelay
-from llmrelay import http
+from llmrelay import http, registry
 
 async def once(stream):
     kwargs = dict(model="openai/fake", api_base=sys.argv[1], api_key="k", messages=[{"role": "user", "content": "hi"}])
@@ -383,3 +383,44 @@ def test_one_event_loop_per_call_leaves_no_unclosed_session(loopback: FakeUpstre
     assert "Unclosed" not in result.stderr and "unclosed" not in result.stderr, result.stderr
     assert loopback.wait_for(lambda: loopback.open_connections == 0)
     assert loopback.stats["chat"] == 4
+
+
+def _aiohttp_failures() -> list[tuple[BaseException, type[httpx.TransportError]]]:
+    import aiohttp
+
+    return [
+        (aiohttp.ConnectionTimeoutError("connect"), httpx.ConnectTimeout),
+        (aiohttp.SocketTimeoutError("read"), httpx.ReadTimeout),
+        (asyncio.TimeoutError(), httpx.ReadTimeout),
+        (
+            aiohttp.ClientConnectorError(_ConnectionKey(), OSError(111, "Connection refused")),
+            httpx.ConnectError,
+        ),
+        (aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError),
+        (aiohttp.ClientPayloadError("truncated"), httpx.RemoteProtocolError),
+        (aiohttp.InvalidURL("nope://x"), httpx.UnsupportedProtocol),
+        (aiohttp.ClientOSError(104, "Connection reset by peer"), httpx.ReadError),
+    ]
+
+
+class _ConnectionKey:
+    host, port, ssl = "127.0.0.1", 1, False
+
+
+def test_aiohttp_failures_map_to_the_httpx_exception_of_the_same_meaning() -> None:
+    for failure, expected in _aiohttp_failures():
+        mapped = http._aiohttp_error(failure)
+        assert type(mapped) is expected, (failure, mapped)
+    assert http._aiohttp_error(ValueError("not a transport failure")) is None
+
+
+def test_timeouts_become_llmrelay_timeout_and_the_rest_api_connection_error() -> None:
+    call = http.Call(provider="p", model="m", capability="chat", params={}, api_base="http://x", api_key=None)
+    adapter = registry.get_adapter("openai")
+    for failure, _expected in _aiohttp_failures():
+        error = http.transport_error(http._aiohttp_error(failure), call, adapter)
+        expected = (
+            llmrelay.Timeout if isinstance(failure, asyncio.TimeoutError) else llmrelay.APIConnectionError
+        )
+        assert type(error) is expected, failure
+        assert error.llm_provider == "openai"
