@@ -61,6 +61,9 @@ _ROUTER_KWARGS = (
     "mock_testing_content_policy_fallbacks",
     "mock_testing_rate_limit_error",
     "specific_deployment",
+    "is_async",  # LiteLLM's embedding/text_completion take these; the method called already says it
+    "is_retry",
+    "is_fallback",
 )
 
 # Router arguments LiteLLM accepts that this router does not act on (shared Redis state, caching,

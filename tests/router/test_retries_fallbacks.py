@@ -412,7 +412,7 @@ def test_embedding_image_and_text_completion_route_too() -> None:
         ],
         fallbacks=[{"embed": ["embed-backup"]}],
     )
-    embedded = router.embedding(model="embed-backup", input=["a", "b"])
+    embedded = router.embedding(model="embed-backup", input=["a", "b"], is_async=False)  # LiteLLM's flag
     assert len(embedded.data) == 2 and embedded._hidden_params["model_group"] == "embed-backup"
     image = router.image_generation(prompt="a cat", model="img")
     assert image.data and image._hidden_params["model_id"] == router.get_model_ids("img")[0]
