@@ -399,12 +399,19 @@ def test_mock_testing_rate_limit_error_is_retried() -> None:
     assert response._hidden_params["additional_headers"]["x-litellm-attempted-retries"] == 1
 
 
-def test_embedding_image_and_text_completion_route_too() -> None:
+def test_embedding_image_and_text_completion_route_too(upstreams: list[FakeUpstream]) -> None:
+    server = upstreams[0]
+    for _ in range(3):
+        server.queue(Answer(429, {"error": {"message": "slow down", "type": "requests"}}))
     router = make_router(
         [
             {
                 "model_name": "embed",
-                "litellm_params": {"model": "mock/mock-embedding", "mock_response": "litellm.RateLimitError"},
+                "litellm_params": {
+                    "model": "openai/text-embedding-3-small",
+                    "api_base": server.base,
+                    "api_key": "sk-test",
+                },
             },
             {"model_name": "embed-backup", "litellm_params": {"model": "mock/mock-embedding"}},
             {"model_name": "img", "litellm_params": {"model": "mock/mock"}},
@@ -412,8 +419,10 @@ def test_embedding_image_and_text_completion_route_too() -> None:
         ],
         fallbacks=[{"embed": ["embed-backup"]}],
     )
-    embedded = router.embedding(model="embed-backup", input=["a", "b"], is_async=False)  # LiteLLM's flag
+    embedded = router.embedding(model="embed", input=["a", "b"], is_async=False)  # LiteLLM's flag
     assert len(embedded.data) == 2 and embedded._hidden_params["model_group"] == "embed-backup"
+    assert len(router.slept) == 2  # the lone rate-limited deployment was retried, then fell back
+    assert [seen.path for seen in server.seen] == ["/v1/embeddings"] * 3
     image = router.image_generation(prompt="a cat", model="img")
     assert image.data and image._hidden_params["model_id"] == router.get_model_ids("img")[0]
     text = router.text_completion(model="text", prompt="Say hi")
