@@ -129,7 +129,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
         # Proxies are resolved by httpx (trust_env on the client mounts a proxy transport), so
         # aiohttp must not look them up again: with trust_env it does so in a thread per request.
-        self._session = aiohttp.ClientSession(connector=connector, auto_decompress=False, trust_env=False)
+        # No cookie jar: an API client must not carry one caller's cookies into another's calls.
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            auto_decompress=False,
+            trust_env=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
+        )
         return self._session
 
     def _client_timeout(self, timeout: dict[str, float | None]) -> Any:
@@ -150,14 +157,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except httpx.RequestNotRead:
             body = request.stream
         try:
-            response = await session._request(
+            response = await session.request(
                 request.method,
                 str(request.url),
                 headers=headers,
                 data=body,
                 allow_redirects=False,
                 compress=False,
-                skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent", "Content-Type"),
                 timeout=self._client_timeout(request.extensions.get("timeout") or {}),
             )
             extensions = {"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()}

@@ -64,8 +64,9 @@ class Reply:
     """A scripted answer for the next request (tests queue these with ``Server.script``).
 
     Fields left ``None`` keep the normal behaviour: ``status`` other than 200 sends the dialect's
-    error body (or ``body``); ``delay``/``chunk_delay`` slow it down; ``drop_after`` closes the
-    connection after that many stream events (or before the body, for a JSON answer).
+    error body (or ``body``); ``headers`` are added to the answer (not to a stream's);
+    ``delay``/``chunk_delay`` slow it down; ``drop_after`` closes the connection after that many
+    stream events (or before the body, for a JSON answer).
     """
 
     status: int = 200
@@ -153,6 +154,8 @@ class Server:
             answer.delay = reply.delay if reply.delay is not None else answer.delay
             answer.chunk_delay = reply.chunk_delay if reply.chunk_delay is not None else answer.chunk_delay
             answer.drop_after = reply.drop_after
+            if reply.headers and answer.whole is not None:
+                answer.whole = _with_headers(answer.whole, reply.headers)
         return answer
 
     def _next_reply(self) -> Reply | None:
@@ -268,6 +271,12 @@ def _response(
             body,
         )
     )
+
+
+def _with_headers(response: bytes, headers: dict[str, str]) -> bytes:
+    head, sep, body = response.partition(b"\r\n\r\n")
+    extra = "".join(f"\r\n{k}: {v}" for k, v in headers.items()).encode("latin-1")
+    return head + extra + sep + body
 
 
 def _chunked(data: bytes) -> bytes:

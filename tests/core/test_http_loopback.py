@@ -350,6 +350,22 @@ async def test_proxy_from_the_environment_is_used_async(
     await http.aclose_clients()
 
 
+def test_cookies_an_upstream_sets_are_not_sent_back_sync(loopback: FakeUpstream) -> None:
+    loopback.script(Reply(headers={"set-cookie": "__cf_bm=abc; Path=/"}))
+    llmrelay.completion(**_kwargs(loopback))
+    llmrelay.completion(**_kwargs(loopback))
+    assert "cookie" not in loopback.requests[-1].headers
+
+
+async def test_cookies_an_upstream_sets_are_not_sent_back_async(loopback: FakeUpstream) -> None:
+    loopback.script(Reply(headers={"set-cookie": "__cf_bm=abc; Path=/"}))
+    first = await llmrelay.acompletion(**_kwargs(loopback))
+    await llmrelay.acompletion(**_kwargs(loopback))
+    assert first._hidden_params["custom_llm_provider"] == "openai"
+    assert "cookie" not in loopback.requests[-1].headers
+    assert loopback.stats["chat"] == 2
+
+
 _ONE_LOOP_PER_CALL = """
 import asyncio, gc, sys, warnings
 warnings.simplefilter("always")
