@@ -254,10 +254,21 @@ def _spend_row(
         "team_id": caller.team_id,
         "end_user": end_user if isinstance(end_user, str) else None,
         "status": status,
-        "metadata": {"user_api_key_alias": caller.key_alias} if caller.key_alias else None,
+        "metadata": _row_metadata(caller, call.body),
         "messages": _prompt_of(call.body) if store else None,
         "response": stored if store else None,
     }
+
+
+def _row_metadata(caller: Caller, body: dict[str, Any]) -> dict[str, Any] | None:
+    """The key's alias and the request's tags (``metadata.tags``, as LiteLLM records them)."""
+    meta: dict[str, Any] = {}
+    if caller.key_alias:
+        meta["user_api_key_alias"] = caller.key_alias
+    tags = body.get("metadata", {}).get("tags") if isinstance(body.get("metadata"), dict) else None
+    if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+        meta["tags"] = tags[:50]
+    return meta or None
 
 
 def _prompt_of(body: dict[str, Any]) -> Any:

@@ -384,3 +384,24 @@ async def test_ratelimit_headers_come_from_the_first_limited_scope(gateway) -> N
     )
     used = 1000 - int(r.headers["x-ratelimit-remaining-tokens"])
     assert used > 0  # the first call's tokens now count against the minute
+
+
+async def test_wildcard_deployments_and_request_tags(tmp_path) -> None:
+    raw = mock_config()
+    raw["model_list"].append(
+        {
+            "model_name": "mock/*",
+            "litellm_params": {
+                "model": "mock/*",
+                "input_cost_per_token": 1e-6,
+                "output_cost_per_token": 1e-6,
+            },
+        }
+    )
+    async with running_gateway(raw, tmp_path) as (gw, client):
+        body = {"model": "mock/anything", "messages": MSG, "metadata": {"tags": ["job:nightly"]}}
+        r = await client.post("/v1/chat/completions", json=body, headers=admin_headers())
+        assert r.status_code == 200, r.text
+        (row,) = await spend_rows(gw)
+        assert row["model"] == "mock/anything" and row["model_group"] == "mock/anything"
+        assert row["metadata"] == {"tags": ["job:nightly"]}
