@@ -45,7 +45,7 @@ def _gemini_text(d: Any) -> str:
 CANDIDATES = {
     "openai": ("openai/fake", "/v1", _openai_text),
     "anthropic": ("anthropic/claude-sonnet-4-5", "", _anthropic_text),
-    "gemini": ("gemini/gemini-2.5-flash", "", _gemini_text),
+    "gemini": ("gemini/gemini-2.5-flash", "/v1beta", _gemini_text),
 }
 
 

@@ -440,3 +440,48 @@ def test_timeouts_become_llmrelay_timeout_and_the_rest_api_connection_error() ->
         )
         assert type(error) is expected, failure
         assert error.llm_provider == "openai"
+
+
+# --- every dialect over real sockets -----------------------------------------------------------
+
+DIALECT_MODELS = {
+    "openai": ("openai/fake", "/v1"),
+    "anthropic": ("anthropic/claude-sonnet-4-5", ""),
+    "gemini": ("gemini/gemini-2.5-flash", "/v1beta"),
+}
+REPLY = "Hello! This is a fixed reply from the fake upstream."
+
+
+def _dialect_kwargs(server: FakeUpstream, dialect: str, **extra: Any) -> dict[str, Any]:
+    model, suffix = DIALECT_MODELS[dialect]
+    return {"model": model, "api_base": server.url + suffix, "api_key": "k", "messages": MESSAGES, **extra}
+
+
+def test_each_dialect_round_trips_sync(loopback: FakeUpstream) -> None:
+    for dialect in DIALECT_MODELS:
+        response = llmrelay.completion(**_dialect_kwargs(loopback, dialect))
+        assert response.choices[0].message.content == REPLY, dialect
+        assert response.choices[0].finish_reason == "stop", dialect
+        assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (12, 11), dialect
+        chunks = list(llmrelay.completion(**_dialect_kwargs(loopback, dialect, stream=True)))
+        assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == STREAMED, dialect
+        assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop", dialect
+    assert {r.path.split("?")[0] for r in loopback.requests} == {
+        "/v1/chat/completions",
+        "/v1/messages",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+    }
+
+
+async def test_each_dialect_round_trips_async(loopback: FakeUpstream) -> None:
+    for dialect in DIALECT_MODELS:
+        response = await llmrelay.acompletion(**_dialect_kwargs(loopback, dialect))
+        assert response.choices[0].message.content == REPLY, dialect
+        stream = await llmrelay.acompletion(
+            **_dialect_kwargs(loopback, dialect, stream=True, stream_options={"include_usage": True})
+        )
+        chunks = [c async for c in stream]
+        assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == STREAMED, dialect
+        assert chunks[-1].usage.completion_tokens == CHUNKS, dialect
+    assert loopback.stats["stream"] == 3
