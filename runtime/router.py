@@ -89,6 +89,16 @@ _ACCEPTED_UNUSED = frozenset(
         "enable_tag_filtering",
         "ignore_invalid_deployments",
         "optional_pre_call_checks",
+        "search_tools",
+        "tag_filtering_match_any",
+        "routing_groups",
+        "semaphore",
+        "deployment_affinity_ttl_seconds",
+        "model_group_affinity_config",
+        "enable_health_check_routing",
+        "health_check_staleness_threshold",
+        "health_check_ignore_transient_errors",
+        "enable_weighted_failover",
     }
 )
 
@@ -165,6 +175,21 @@ def _policy_value(policy: Any, table: dict[str, str], error: BaseException) -> i
         if value is not None and isinstance(error, cls) and (found is None or issubclass(cls, found[0])):
             found = (cls, int(value))
     return None if found is None else found[1]
+
+
+class _Completions:
+    def __init__(self, router: Router) -> None:
+        self._router = router
+
+    def create(self, model: str, messages: list[dict[str, Any]] | None = None, **kwargs: Any) -> Any:
+        return self._router.completion(model=model, messages=messages, **kwargs)
+
+
+class _Chat:
+    """``router.chat.completions.create(...)``: the OpenAI client's spelling of ``router.completion``."""
+
+    def __init__(self, router: Router) -> None:
+        self.completions = _Completions(router)
 
 
 class CustomRoutingStrategyBase:
@@ -291,11 +316,15 @@ class Router:
         self.retry_policy = retry_policy
         self.model_group_retry_policy = dict(model_group_retry_policy or {})
         self.max_fallbacks = DEFAULT_MAX_FALLBACKS if max_fallbacks is None else int(max_fallbacks)
-        self.fallbacks: list[Any] = list(fallbacks or [])
+        self.fallbacks: list[Any] = _validated_fallbacks(fallbacks, "fallbacks")
         if default_fallbacks:
             self.fallbacks.append({"*": list(default_fallbacks)})
-        self.context_window_fallbacks = list(context_window_fallbacks or [])
-        self.content_policy_fallbacks = list(content_policy_fallbacks or [])
+        self.context_window_fallbacks = _validated_fallbacks(
+            context_window_fallbacks, "context_window_fallbacks"
+        )
+        self.content_policy_fallbacks = _validated_fallbacks(
+            content_policy_fallbacks, "content_policy_fallbacks"
+        )
         self.model_group_alias = dict(model_group_alias or {})
         self.allowed_fails = allowed_fails
         self.allowed_fails_policy = allowed_fails_policy
@@ -317,6 +346,7 @@ class Router:
         self._table_lock = threading.Lock()
         self._table = _Table.build([])
         self.set_model_list(model_list or [])
+        self.chat = _Chat(self)  # router.chat.completions.create(...), as on an OpenAI client
 
     @staticmethod
     def _check_unused(kwargs: dict[str, Any]) -> None:
@@ -965,6 +995,20 @@ def _is_stream(response: Any) -> bool:
 def _stream_tokens(stream: Any) -> int:
     usage = stream.usage
     return int(getattr(usage, "total_tokens", 0) or 0)
+
+
+def _validated_fallbacks(value: Any, name: str) -> list[Any]:
+    """LiteLLM's check: a list of one-key dicts, ``[{"gpt": ["claude"]}]``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list of {{model_group: [fallback groups]}} dicts, got {value!r}")
+    for item in value:
+        if not isinstance(item, dict) or len(item) != 1:
+            raise ValueError(
+                f"{name}: {item!r} must be a dict with exactly one key, e.g. {{'gpt': ['claude']}}"
+            )
+    return list(value)
 
 
 def _listed(value: Any) -> list[Any]:

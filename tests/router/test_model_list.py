@@ -233,3 +233,24 @@ def test_importing_llmrelay_does_not_load_the_router() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
     assert "Router" in llmrelay.__all__
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("fallbacks", {"gpt": ["claude"]}),
+        ("fallbacks", ["claude"]),
+        ("context_window_fallbacks", [{"a": ["b"], "c": ["d"]}]),
+        ("content_policy_fallbacks", [{}]),
+    ],
+)
+def test_malformed_router_fallbacks_are_rejected_at_construction(name: str, value: object) -> None:
+    with pytest.raises(ValueError, match=name):
+        llmrelay.Router(model_list=[mock_deployment("gpt")], **{name: value})
+
+
+def test_chat_completions_create_is_completion() -> None:
+    router = make_router([mock_deployment("gpt", "via the OpenAI spelling")])
+    response = router.chat.completions.create(model="gpt", messages=MESSAGES)
+    assert response.choices[0].message.content == "via the OpenAI spelling"
+    assert response._hidden_params["model_group"] == "gpt"
