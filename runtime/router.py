@@ -426,15 +426,30 @@ class Router:
         return [d["model_info"]["id"] for d in chosen]
 
     def get_model_names(self) -> list[str]:
-        """The model group names, in the order they first appear."""
-        return list(self._table.by_name)
+        """The model group names in the order they first appear, then the visible aliases."""
+        names = list(self._table.by_name)
+        return names + [a for a in self._visible_aliases() if a not in names]
 
     def get_model_list(self, model_name: str | None = None) -> list[dict[str, Any]]:
-        """All deployments, or those serving ``model_name`` (wildcards filled in)."""
+        """All deployments, or those serving ``model_name`` (wildcards filled in). As in LiteLLM, a
+        visible ``model_group_alias`` appears as copies of its target's deployments under its name."""
         table = self._table
         if model_name is None:
-            return list(table.deployments)
-        return list(table.group(self._alias(model_name)))
+            aliased = [d for alias in self._visible_aliases() for d in self._aliased(alias)]
+            return [*table.deployments, *aliased]
+        if model_name in self.model_group_alias:
+            return self._aliased(model_name)
+        return list(table.group(model_name))
+
+    def _visible_aliases(self) -> list[str]:
+        return [
+            alias
+            for alias, target in self.model_group_alias.items()
+            if not (isinstance(target, dict) and target.get("hidden"))
+        ]
+
+    def _aliased(self, alias: str) -> list[dict[str, Any]]:
+        return [{**d, "model_name": alias} for d in self._table.group(self._alias(alias))]
 
     def reset(self) -> None:
         """Forget cooldowns, counts and latencies, and clear the global success/failure callbacks

@@ -254,3 +254,16 @@ def test_chat_completions_create_is_completion() -> None:
     response = router.chat.completions.create(model="gpt", messages=MESSAGES)
     assert response.choices[0].message.content == "via the OpenAI spelling"
     assert response._hidden_params["model_group"] == "gpt"
+
+
+def test_visible_aliases_are_listed_like_groups() -> None:
+    router = llmrelay.Router(
+        model_list=[mock_deployment("gpt-4o", "real")],
+        model_group_alias={"gpt-4": "gpt-4o", "secret": {"model": "gpt-4o", "hidden": True}},
+    )
+    assert router.get_model_names() == ["gpt-4o", "gpt-4"]
+    listed = router.get_model_list()
+    assert [d["model_name"] for d in listed] == ["gpt-4o", "gpt-4"]
+    assert listed[1]["model_info"]["id"] == listed[0]["model_info"]["id"]  # the same deployment
+    assert [d["model_name"] for d in router.get_model_list("secret")] == ["secret"]
+    assert len(router.model_list) == 1  # the model list itself holds real deployments only
