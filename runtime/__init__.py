@@ -23,6 +23,13 @@ drop_params: bool = False
 num_retries: int | None = None
 request_timeout: float | None = None
 api_key: str | None = None
+api_base: str | None = None
+api_version: str | None = None
+headers: dict[str, str] | None = None
+modify_params: bool = False
+set_verbose: bool = False
+suppress_debug_info: bool = False
+model_alias_map: dict[str, str] = {}
 
 # public name -> module that defines it (relative to this package)
 _LAZY: dict[str, str] = {
@@ -34,7 +41,7 @@ _LAZY: dict[str, str] = {
     "aimage_generation": "main",
     "text_completion": "main",
     "atext_completion": "main",
-    "stream_chunk_builder": "stream_builder",
+    "stream_chunk_builder": "utils",  # LiteLLM semantics: utils wraps stream_builder
     "CustomStreamWrapper": "streaming",
     "CustomLogger": "hooks",
     "completion_cost": "cost",
@@ -68,7 +75,20 @@ _LAZY: dict[str, str] = {
     "TextCompletionResponse": "types",
     "LLMRelayError": "exceptions",
     "Router": "router",
+    "get_llm_provider": "utils",
+    "get_supported_openai_params": "utils",
+    "validate_environment": "utils",
+    "get_valid_models": "utils",
+    "trim_messages": "utils",
+    "check_valid_key": "utils",
+    "completion_with_retries": "utils",
+    "acompletion_with_retries": "utils",
+    "batch_completion": "utils",
+    "get_secret": "utils",
+    "LlmProviders": "utils",
 }
+# Submodules LiteLLM code reaches as attributes (``litellm.utils.trim_messages``, ``litellm.types.utils``).
+_SUBMODULES = frozenset({"exceptions", "integrations", "types", "utils"})
 _EXCEPTIONS = (  # every name in exceptions._HIERARCHY (LiteLLM's exception names)
     "APIConnectionError",
     "APIError",
@@ -108,16 +128,25 @@ _LAZY.update(dict.fromkeys(_EXCEPTIONS, "exceptions"))
 __all__ = sorted(
     [
         *_LAZY,
+        "api_base",
         "api_key",
+        "api_version",
         "callbacks",
         "drop_params",
         "failure_callback",
+        "headers",
+        "model_alias_map",
         "model_cost",
+        "model_list",
+        "models_by_provider",
+        "modify_params",
         "num_retries",
         "provider_list",
         "register_model",
         "request_timeout",
+        "set_verbose",
         "success_callback",
+        "suppress_debug_info",
     ]
 )
 
@@ -127,6 +156,16 @@ def register_model(model_cost: dict[str, dict[str, Any]]) -> dict[str, dict[str,
     from .registry import register
 
     return register(model_cost)
+
+
+def _turn_on_debug() -> None:
+    """LiteLLM's debug switch: llmrelay's logger prints DEBUG records to stderr."""
+    import logging
+
+    logger = logging.getLogger("llmrelay")
+    logger.setLevel(logging.DEBUG)
+    if not logger.handlers:
+        logger.addHandler(logging.StreamHandler())
 
 
 def __getattr__(name: str) -> Any:
@@ -143,6 +182,13 @@ def __getattr__(name: str) -> Any:
         from .registry import providers
 
         return providers()
+    if name in ("model_list", "models_by_provider"):
+        from .utils import provider_models
+
+        grouped = provider_models()
+        return grouped if name == "models_by_provider" else [m for names in grouped.values() for m in names]
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'llmrelay' has no attribute {name!r}")
 
 

@@ -89,6 +89,9 @@ def _bad(message: str, param: str | None = None) -> None:
 
 
 def check_types(params: dict[str, Any], table: dict[str, tuple[type, ...]]) -> None:
+    fmt = params.get("response_format")
+    if isinstance(fmt, type) and hasattr(fmt, "model_json_schema") and table is CHAT_PARAMS:
+        params["response_format"] = response_format_param(fmt)
     for name, value in params.items():
         allowed = table.get(name)
         if allowed is None:
@@ -153,3 +156,62 @@ def check_messages(messages: Any) -> list[dict[str, Any]]:
         if content is None and role in ("user", "system", "developer"):
             _bad(f"messages[{i}] ({role}) has no content", "messages")
     return messages
+
+
+# --- response_format=PydanticModel -------------------------------------------------------------
+
+
+def response_format_param(model: type) -> dict[str, Any]:
+    """A pydantic model class as OpenAI's strict ``json_schema`` response format.
+
+    LiteLLM (like openai's ``parse()``) accepts ``response_format=MyModel``; the schema is made
+    strict the way OpenAI requires it: every object closed (``additionalProperties: false``) with
+    all its properties required, ``$ref`` siblings merged, ``None`` defaults dropped.
+    """
+    schema = model.model_json_schema()  # type: ignore[attr-defined]
+    return {
+        "type": "json_schema",
+        "json_schema": {"schema": _strict(schema, schema), "name": model.__name__, "strict": True},
+    }
+
+
+def _strict(node: Any, root: dict[str, Any]) -> Any:
+    if not isinstance(node, dict):
+        return node
+    for defs in ("$defs", "definitions"):
+        for name, sub in (node.get(defs) or {}).items():
+            node[defs][name] = _strict(sub, root)
+    if node.get("type") == "object" and "additionalProperties" not in node:
+        node["additionalProperties"] = False
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        node["required"] = list(properties)
+        node["properties"] = {k: _strict(v, root) for k, v in properties.items()}
+    if isinstance(node.get("items"), dict):
+        node["items"] = _strict(node["items"], root)
+    if isinstance(node.get("anyOf"), list):
+        node["anyOf"] = [_strict(v, root) for v in node["anyOf"]]
+    all_of = node.get("allOf")
+    if isinstance(all_of, list):
+        if len(all_of) == 1:  # a single allOf (pydantic's way of adding a description to a $ref)
+            node.update(_strict(all_of[0], root))
+            node.pop("allOf")
+        else:
+            node["allOf"] = [_strict(v, root) for v in all_of]
+    if "default" in node and node["default"] is None:
+        node.pop("default")
+    ref = node.get("$ref")
+    if isinstance(ref, str) and len(node) > 1:  # OpenAI refuses $ref with sibling keys: inline it
+        target = _resolve(root, ref)
+        node.pop("$ref")
+        return _strict({**target, **node}, root)
+    return node
+
+
+def _resolve(root: dict[str, Any], ref: str) -> dict[str, Any]:
+    if not ref.startswith("#/"):
+        raise ValueError(f"response_format: cannot resolve $ref {ref!r}")
+    node: Any = root
+    for part in ref[2:].split("/"):
+        node = node[part]
+    return dict(node)

@@ -16,6 +16,7 @@ from .adapter import Adapter
 
 _adapters: dict[str, Adapter] = {}
 _registered: dict[str, dict[str, Any]] = {}  # register_model entries, keyed like MODELS
+_view: dict[str, dict[str, Any]] | None = None  # llmrelay.model_cost, built on first access
 
 
 def _generated() -> Any:
@@ -90,9 +91,18 @@ def lookup(model: str, custom_llm_provider: str | None = None) -> dict[str, Any]
     try:
         provider, name = split_model(model, custom_llm_provider)
     except exceptions.LLMRelayError:
-        row = _registered.get(model)
-        return row
-    return model_row(provider, name) or _registered.get(model)
+        return _registered.get(model) or _user_row(model)
+    return model_row(provider, name) or _registered.get(model) or _user_row(model)
+
+
+def _user_row(model: str) -> dict[str, Any] | None:
+    """A row the caller wrote into ``llmrelay.model_cost`` directly (a LiteLLM habit)."""
+    if _view is None:
+        return None
+    row = _view.get(model)
+    if row is None or not isinstance(row, dict):
+        return None
+    return {**row, "_key": model}
 
 
 def register(model_cost: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -119,12 +129,28 @@ def register(model_cost: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
         merged = {**(model_row(provider, base_name) or {}), **info, "litellm_provider": provider, "_key": key}
         _registered[key] = merged
         _registered[name] = merged
+        if _view is not None:
+            public = {k: v for k, v in merged.items() if not k.startswith("_")}
+            _view[key] = public
+            _view[name] = public
     return model_cost
 
 
 def model_table() -> dict[str, dict[str, Any]]:
-    """The whole model table as ``llmrelay.model_cost`` shows it: generated rows plus registered ones."""
-    table = dict(_generated().MODELS)
-    for key, row in _registered.items():
-        table[key] = {k: v for k, v in row.items() if not k.startswith("_")}
-    return table
+    """The whole model table as ``llmrelay.model_cost`` shows it: generated rows plus registered ones.
+
+    Keys are ``provider/model`` and, as in LiteLLM's table, also the bare name of a model that
+    answers to one (``model_cost["gpt-4o"]``). It is one dict, kept up to date by register_model;
+    a row a caller adds to it directly is found by the cost and model-info helpers too.
+    """
+    global _view
+    if _view is None:
+        generated = _generated()
+        table = dict(generated.MODELS)
+        for bare, key in generated.BARE_MODELS.items():
+            if key in generated.MODELS and key.endswith("/" + bare):
+                table.setdefault(bare, generated.MODELS[key])
+        for key, row in _registered.items():
+            table[key] = {k: v for k, v in row.items() if not k.startswith("_")}
+        _view = table
+    return _view

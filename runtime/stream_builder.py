@@ -152,10 +152,29 @@ def stream_chunk_builder(
     return response
 
 
+def rebuild_response(
+    chunks: Iterable[ModelResponseStream], messages: list[dict[str, Any]] | None = None
+) -> ModelResponse | None:
+    """LiteLLM's public ``stream_chunk_builder``: None for no chunks, and usage always present.
+
+    When no chunk carried usage it is counted: the completion from the rebuilt text, the prompt
+    from ``messages`` (0 without them), as LiteLLM does. The stream wrapper uses
+    :func:`stream_chunk_builder` instead, which leaves usage unset so the wrapper can fill in the
+    figures the upstream sent but the caller did not ask to see.
+    """
+    chunks = list(chunks)
+    if not chunks:
+        return None
+    response = stream_chunk_builder(chunks, messages)
+    if response.usage is None:
+        response.usage = _counted_usage(response.model or "", messages or [], response)
+    return response
+
+
 def _counted_usage(model: str, messages: list[dict[str, Any]], response: ModelResponse) -> Usage:
     from .tokens import token_counter
 
-    prompt = token_counter(model=model, messages=messages)
+    prompt = token_counter(model=model, messages=messages) if messages else 0
     text = "".join((c.message.content or "") + (c.message.reasoning_content or "") for c in response.choices)
     completion = token_counter(model=model, text=text, count_response_tokens=True)
     return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)

@@ -31,13 +31,15 @@ def test_mock_needs_no_api_key() -> None:
     )
 
 
-def test_exception_instance_is_raised_as_is() -> None:
+def test_api_error_instance_is_raised_as_is() -> None:
     error = llmrelay.RateLimitError(message="quota", llm_provider="openai", model="gpt-4o")
     with pytest.raises(llmrelay.RateLimitError) as info:
         llmrelay.completion(model="gpt-4o", messages=MESSAGES, mock_response=error)
     assert info.value is error
-    with pytest.raises(ValueError, match="plain"):
+    # Any other exception is wrapped as LiteLLM wraps it: the llmrelay error for its status (500 by default).
+    with pytest.raises(llmrelay.InternalServerError, match="plain") as wrapped:
         llmrelay.completion(model="gpt-4o", messages=MESSAGES, mock_response=ValueError("plain"))
+    assert wrapped.value.status_code == 500 and isinstance(wrapped.value.__cause__, ValueError)
 
 
 @pytest.mark.parametrize("name", sorted(exceptions._HIERARCHY))

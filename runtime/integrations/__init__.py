@@ -1,0 +1,1 @@
+"""LiteLLM's ``litellm.integrations`` import paths (``integrations.custom_logger.CustomLogger``)."""

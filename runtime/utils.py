@@ -1,0 +1,365 @@
+"""LiteLLM's ``litellm.utils`` names: ``from llmrelay.utils import get_llm_provider, trim_messages…``.
+
+Everything here reads the generated registry (providers, their key variables, the parameters
+each accepts, the model table) and knows no provider by name. The model-table helpers
+(``get_model_info``, ``supports_*``, ``token_counter``…) and the response types are re-exported
+from their own modules so that LiteLLM's import paths keep working.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from concurrent.futures import ThreadPoolExecutor
+from enum import Enum
+from typing import Any
+
+from . import exceptions, params, registry
+from .cost import (
+    completion_cost,
+    cost_per_token,
+    get_max_tokens,
+    get_model_info,
+    supports_audio_input,
+    supports_audio_output,
+    supports_function_calling,
+    supports_parallel_function_calling,
+    supports_pdf_input,
+    supports_prompt_caching,
+    supports_reasoning,
+    supports_response_schema,
+    supports_system_messages,
+    supports_tool_choice,
+    supports_vision,
+    supports_web_search,
+)
+from .stream_builder import rebuild_response as stream_chunk_builder
+from .tokens import decode, encode, token_counter
+from .types import (
+    Choices,
+    Delta,
+    EmbeddingResponse,
+    ImageResponse,
+    Message,
+    ModelResponse,
+    ModelResponseStream,
+    StreamingChoices,
+    TextCompletionResponse,
+    Usage,
+)
+
+# LiteLLM's defaults for trim_messages: keep 75% of the window, shorten a message at most 10 times.
+DEFAULT_TRIM_RATIO = 0.75
+_MAX_TRIM_ATTEMPTS = 10
+
+
+def get_secret(secret_name: str, default_value: Any = None) -> Any:
+    """An environment variable (``os.environ/NAME`` references included), else the default."""
+    name = secret_name.removeprefix("os.environ/")
+    return os.environ.get(name, default_value)
+
+
+def get_llm_provider(
+    model: str,
+    custom_llm_provider: str | None = None,
+    api_base: str | None = None,
+    api_key: str | None = None,
+    litellm_params: Any = None,
+) -> tuple[str, str, str | None, str | None]:
+    """``(model, provider, dynamic_api_key, api_base)`` as LiteLLM returns them.
+
+    Raises ``BadRequestError`` (``LiteLLMUnknownProvider``) when the provider cannot be told.
+    """
+    provider, name = registry.split_model(model, custom_llm_provider)
+    return name, provider, api_key, api_base
+
+
+def _adapter_for(model: str, custom_llm_provider: str | None) -> Any:
+    try:
+        provider, _name = registry.split_model(model, custom_llm_provider)
+        return registry.get_adapter(provider)
+    except exceptions.LLMRelayError:
+        return None
+
+
+def get_supported_openai_params(
+    model: str,
+    custom_llm_provider: str | None = None,
+    request_type: str = "chat_completion",
+) -> list[str] | None:
+    """The OpenAI parameters a model accepts (None when its provider is unknown).
+
+    For chat: the provider's supported parameters minus those the model table refuses for that
+    model, plus ``stream`` where the provider streams.
+    """
+    adapter = _adapter_for(model, custom_llm_provider)
+    if adapter is None:
+        return None
+    if request_type == "embeddings":
+        return sorted(params.EMBEDDING_PARAMS) if "embeddings" in adapter.capabilities else None
+    if request_type != "chat_completion":
+        return None
+    provider, name = registry.split_model(model, custom_llm_provider)
+    refused = set((registry.model_row(provider, name) or {}).get("unsupported_params", ()))
+    supported = set(adapter.supported_params) - refused
+    if "stream" in adapter.capabilities:
+        supported.add("stream")
+    return sorted(supported)
+
+
+def validate_environment(
+    model: str | None = None,
+    api_key: str | None = None,
+    api_base: str | None = None,
+    api_version: str | None = None,
+) -> dict[str, Any]:
+    """``{"keys_in_environment": bool, "missing_keys": [...]}`` for the model's provider."""
+    if model is None:
+        return {"keys_in_environment": False, "missing_keys": []}
+    adapter = _adapter_for(model, None)
+    if adapter is None:
+        return {"keys_in_environment": False, "missing_keys": []}
+    missing = _missing_settings(adapter, api_key, api_base)
+    return {"keys_in_environment": not missing, "missing_keys": missing}
+
+
+def _missing_settings(adapter: Any, api_key: str | None, api_base: str | None) -> list[str]:
+    missing: list[str] = []
+    has_key = api_key or any(os.environ.get(n) for n in adapter.api_key_env)
+    if adapter.api_key_required and not has_key:
+        missing.extend(adapter.api_key_env[:1] or ["api_key"])
+    has_base = api_base or adapter.api_base or any(os.environ.get(n) for n in adapter.api_base_env)
+    if adapter.api_base_required and not has_base:
+        missing.extend(adapter.api_base_env[:1] or ["api_base"])
+    return missing
+
+
+def provider_models() -> dict[str, list[str]]:
+    """Provider -> the model names LiteLLM users write for it (bare where the table allows)."""
+    from .generated import registry as table
+
+    bare = {key: name for name, key in table.BARE_MODELS.items() if key.endswith("/" + name)}
+    grouped: dict[str, list[str]] = {p: [] for p in table.PROVIDERS}
+    for key, row in registry.model_table().items():
+        provider = row.get("litellm_provider") or key.partition("/")[0]
+        grouped.setdefault(provider, []).append(bare.get(key, key))
+    return {p: sorted(set(names)) for p, names in sorted(grouped.items())}
+
+
+def get_valid_models(
+    check_provider_endpoint: bool | None = None,
+    custom_llm_provider: str | None = None,
+    litellm_params: Any = None,
+    api_key: str | None = None,
+    api_base: str | None = None,
+) -> list[str]:
+    """Models of every provider whose credentials are set (or of ``custom_llm_provider`` only).
+
+    ``check_provider_endpoint`` is accepted for LiteLLM's signature; the list comes from the model
+    table, never from a network call.
+    """
+    grouped = provider_models()
+    names = [custom_llm_provider] if custom_llm_provider else list(grouped)
+    valid: list[str] = []
+    for provider in names:
+        try:
+            adapter = registry.get_adapter(provider)
+        except exceptions.LLMRelayError:
+            continue
+        if not _missing_settings(adapter, api_key, api_base):
+            valid.extend(grouped.get(provider, []))
+    return valid
+
+
+def check_valid_key(model: str, api_key: str) -> bool:
+    """Whether a one-token call with ``api_key`` succeeds (LiteLLM's helper; it makes a real call)."""
+    from .main import completion
+
+    try:
+        completion(
+            model=model,
+            messages=[{"role": "user", "content": "Hey, how's it going?"}],
+            max_tokens=1,
+            api_key=api_key,
+        )
+    except Exception:  # LiteLLM answers False for any failure, not only a refused key
+        return False
+    return True
+
+
+# --- trim_messages ------------------------------------------------------------------------------
+
+
+def _tokens(messages: list[dict[str, Any]], model: str | None) -> int:
+    return token_counter(model=model or "", messages=messages)
+
+
+def _shorten(message: dict[str, Any], tokens_needed: int, model: str | None) -> dict[str, Any]:
+    """Cut the middle out of a message's text until it fits (LiteLLM keeps both ends, joined by '..')."""
+    content = message.get("content")
+    if not isinstance(content, str):
+        return message
+    for _ in range(_MAX_TRIM_ATTEMPTS):
+        total = _tokens([message], model)
+        if total <= tokens_needed:
+            break
+        half = max(0, int(len(content) * tokens_needed / total) - 1) // 2
+        content = content[:half] + ".." + (content[-half:] if half else "")
+        message["content"] = content
+    return message
+
+
+def _fit_newest_first(
+    messages: list[dict[str, Any]], max_tokens: int, model: str | None
+) -> list[dict[str, Any]]:
+    kept: list[dict[str, Any]] = []
+    for message in reversed(messages):
+        available = max_tokens - _tokens(kept, model)
+        if available <= 3:
+            break
+        if _tokens([message, *kept], model) <= max_tokens:
+            kept.insert(0, message)
+            continue
+        if "function_call" in message:
+            continue
+        shortened = _shorten(message, available, model)
+        if _tokens([shortened, *kept], model) <= max_tokens:
+            kept.insert(0, shortened)
+    return kept
+
+
+def trim_messages(
+    messages: list[dict[str, Any]],
+    model: str | None = None,
+    trim_ratio: float = DEFAULT_TRIM_RATIO,
+    return_response_tokens: bool = False,
+    max_tokens: int | None = None,
+) -> Any:
+    """Trim ``messages`` to fit ``max_tokens`` (default: ``trim_ratio`` of the model's input window).
+
+    As LiteLLM does: system messages are merged into one and kept first, the newest messages are
+    kept and the oldest one that does not fit is shortened from the middle, trailing tool results
+    are kept as they are. An unknown model and no ``max_tokens`` leaves the messages unchanged.
+    """
+    messages = copy.deepcopy(messages)
+    if max_tokens is None:
+        window = (registry.lookup(model) or {}).get("max_input_tokens") if model else None
+        if not window:
+            return messages
+        max_tokens = int(window * trim_ratio)
+    tools: list[dict[str, Any]] = []
+    while messages and messages[-1].get("role") == "tool":
+        tools.insert(0, messages.pop())
+    if _tokens(messages, model) < max_tokens:
+        return _with_response_tokens(messages + tools, max_tokens, model, return_response_tokens)
+    system_text = "\n".join(
+        m["content"] for m in messages if m.get("role") == "system" and isinstance(m.get("content"), str)
+    )
+    head: list[dict[str, Any]] = []
+    if system_text:
+        system = {"role": "system", "content": system_text}
+        if _tokens([system], model) > max_tokens:
+            system = _shorten(system, max_tokens, model)
+        max_tokens -= _tokens([system], model)
+        head = [system]
+        if max_tokens <= 0:
+            return head
+        messages = [m for m in messages if m.get("role") != "system"]
+    trimmed = head + _fit_newest_first(messages, max_tokens, model) + tools
+    return _with_response_tokens(trimmed, max_tokens, model, return_response_tokens)
+
+
+def _with_response_tokens(
+    messages: list[dict[str, Any]], max_tokens: int, model: str | None, wanted: bool
+) -> Any:
+    if not wanted:
+        return messages
+    return messages, max_tokens - _tokens(messages, model)
+
+
+# --- batch helpers ---------------------------------------------------------------------------------
+
+
+def completion_with_retries(*args: Any, **kwargs: Any) -> Any:
+    """``completion`` with LiteLLM's default of 3 retries (on connection errors, 408/409/429/5xx)."""
+    from .main import completion
+
+    kwargs.setdefault("num_retries", 3)
+    return completion(*args, **kwargs)
+
+
+async def acompletion_with_retries(*args: Any, **kwargs: Any) -> Any:
+    from .main import acompletion
+
+    kwargs.setdefault("num_retries", 3)
+    return await acompletion(*args, **kwargs)
+
+
+def batch_completion(
+    model: str, messages: list[list[dict[str, Any]]], max_workers: int | None = 100, **kwargs: Any
+) -> list[Any]:
+    """One ``completion`` per message list, run in threads; a failed call's exception takes its place."""
+    from .main import completion
+
+    def one(conversation: list[dict[str, Any]]) -> Any:
+        try:
+            return completion(model=model, messages=conversation, **kwargs)
+        except Exception as exc:  # LiteLLM returns the exception in the list instead of raising
+            return exc
+
+    with ThreadPoolExecutor(max_workers=max_workers or 1) as pool:
+        return list(pool.map(one, messages))
+
+
+def _provider_enum() -> type[Enum]:
+    names = {p.upper().replace("-", "_").replace(".", "_"): p for p in registry.providers()}
+    return Enum("LlmProviders", names, type=str)
+
+
+LlmProviders = _provider_enum()
+
+__all__ = [
+    "DEFAULT_TRIM_RATIO",
+    "Choices",
+    "Delta",
+    "EmbeddingResponse",
+    "ImageResponse",
+    "LlmProviders",
+    "Message",
+    "ModelResponse",
+    "ModelResponseStream",
+    "StreamingChoices",
+    "TextCompletionResponse",
+    "Usage",
+    "acompletion_with_retries",
+    "batch_completion",
+    "check_valid_key",
+    "completion_cost",
+    "completion_with_retries",
+    "cost_per_token",
+    "decode",
+    "encode",
+    "get_llm_provider",
+    "get_max_tokens",
+    "get_model_info",
+    "get_secret",
+    "get_supported_openai_params",
+    "get_valid_models",
+    "provider_models",
+    "stream_chunk_builder",
+    "supports_audio_input",
+    "supports_audio_output",
+    "supports_function_calling",
+    "supports_parallel_function_calling",
+    "supports_pdf_input",
+    "supports_prompt_caching",
+    "supports_reasoning",
+    "supports_response_schema",
+    "supports_system_messages",
+    "supports_tool_choice",
+    "supports_vision",
+    "supports_web_search",
+    "token_counter",
+    "trim_messages",
+    "validate_environment",
+]
