@@ -485,3 +485,59 @@ async def test_each_dialect_round_trips_async(loopback: FakeUpstream) -> None:
         assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == STREAMED, dialect
         assert chunks[-1].usage.completion_tokens == CHUNKS, dialect
     assert loopback.stats["stream"] == 3
+
+
+# --- the loopback server itself (also the gateway benchmark's upstream) --------------------------
+
+
+def test_fake_upstream_reads_chunked_bodies_and_pipelined_requests(loopback: FakeUpstream) -> None:
+    import json
+    import socket
+
+    def pieces() -> Iterator[bytes]:
+        yield b'{"model": "chunked-model", '
+        yield b'"messages": []}'
+
+    with httpx.Client() as client:
+        answer = client.post(loopback.url + "/v1/chat/completions", content=pieces())
+    assert answer.json()["model"] == "chunked-model"
+    assert loopback.requests[-1].headers["transfer-encoding"] == "chunked"
+
+    body = b'{"model": "m", "input": ["a", "b", "c"]}'
+    request = b"POST /v1/embeddings HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    with socket.create_connection(("127.0.0.1", loopback.port)) as sock:
+        sock.sendall(request * 2 + b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    answers = received.split(b"HTTP/1.1 200 OK")[1:]
+    assert len(answers) == 3
+    assert len(json.loads(answers[0].split(b"\r\n\r\n", 1)[1])["data"]) == 3
+    assert answers[2].endswith(b'{"ok":true}')
+
+
+def test_fake_upstream_cli_serves_one_dialect() -> None:
+    from bench.fakeupstream import spawn
+
+    proc, url = spawn(None, "--dialect", "anthropic", "--chunks", "3")
+    try:
+        with httpx.Client() as client:
+            assert client.post(url + "/v1/chat/completions", json={}).status_code == 404
+            stream = client.post(url + "/v1/messages", json={"model": "claude", "stream": True}).text
+            stats = client.get(url + "/stats").json()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    events = [line[7:] for line in stream.splitlines() if line.startswith("event: ")]
+    assert events == [
+        "message_start",
+        "content_block_start",
+        "ping",
+        "content_block_delta",
+        "content_block_delta",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    ]
+    assert stats["messages"] == 1 and stats["not_found"] == 1
