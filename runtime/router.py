@@ -515,17 +515,28 @@ class Router:
         group = table.group(model)
         if not group:
             raise dep.unknown_model(model)
+        return self._pick(model, self._candidates(model, group, messages), messages, input)
+
+    def _candidates(self, model: str, group: list[dict[str, Any]], messages: Any) -> list[dict[str, Any]]:
+        """The group's deployments that may take the call: not cooling down, of the best ``order``,
+        and (with ``enable_pre_call_checks``) with room for the messages."""
         cooling = self._state.cooling(d["model_info"]["id"] for d in group)
         healthy = [d for d in group if d["model_info"]["id"] not in cooling]
         if not healthy:
             raise self._no_deployments(model, cooling)
         healthy = _best_order(healthy)
-        request = Request(args=self.routing_strategy_args)
         if self.enable_pre_call_checks and messages:
             healthy = self._fits_context(model, healthy, messages)
-        if self.routing_strategy.startswith("usage-based"):
-            request.input_tokens = _count_tokens(healthy[0], messages, input)
-        chosen = STRATEGIES[self.routing_strategy](healthy, self._state, self._rng, request)
+        return healthy
+
+    def _pick(
+        self, model: str, candidates: list[dict[str, Any]], messages: Any, input: Any
+    ) -> dict[str, Any]:
+        usage_based = self.routing_strategy.startswith("usage-based")
+        request = Request(args=self.routing_strategy_args)
+        if usage_based:
+            request.input_tokens = _count_tokens(candidates[0], messages, input)
+        chosen = STRATEGIES[self.routing_strategy](candidates, self._state, self._rng, request)
         if chosen is None:
             raise router_rate_limit_error()(
                 message=f"No deployments available for selected model={model}: every deployment is at its "
@@ -533,7 +544,7 @@ class Router:
                 model=model,
                 llm_provider="",
             )
-        if self.routing_strategy.startswith("usage-based"):
+        if usage_based:
             self._state.take_request(chosen["model_info"]["id"])
         return chosen
 
@@ -749,6 +760,8 @@ class Router:
         return plan.num_retries if budget is None else budget
 
     def _should_retry(self, plan: _Plan, group: str, error: BaseException) -> bool:
+        if not isinstance(error, exceptions.LLMRelayError):
+            return False  # a bug or a misuse (TypeError, ValueError…) fails the same way again
         if isinstance(error, _error("ContextWindowExceededError")) and plan.context_window_fallbacks:
             return False
         if isinstance(error, _error("ContentPolicyViolationError")) and plan.content_policy_fallbacks:
@@ -967,6 +980,8 @@ class Router:
         With ``allowed_fails`` (or a policy entry for the error): more than that many failures within
         a minute cool it down."""
         status = status_of(error)
+        if not isinstance(error, exceptions.LLMRelayError):
+            return False  # not the deployment's answer (e.g. a TypeError in the caller's arguments)
         if self.disable_cooldowns or not cooldown_required(error, status):
             return False
         deployment_id = deployment["model_info"]["id"]

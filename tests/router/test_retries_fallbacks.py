@@ -439,3 +439,17 @@ async def test_async_embedding_image_and_text_completion() -> None:
     assert len((await router.aembedding(model="embed", input="a")).data) == 1
     assert (await router.aimage_generation(prompt="a cat", model="m")).data
     assert (await router.atext_completion(model="m", prompt="hi")).choices
+
+
+def test_errors_outside_the_taxonomy_are_not_retried_and_bench_nothing() -> None:
+    # The SDK raises only its own exceptions; anything else (a bug, a misuse) is not the deployment's answer.
+    router = make_router(
+        [mock_deployment("gpt", "a"), mock_deployment("gpt", "b", api_key="b")], num_retries=3
+    )
+    plan = router._plan("completion", {"messages": MESSAGES})
+    assert router._retry_budget(plan, "gpt", TypeError("bad call"), None) == 0
+    assert router._retry_budget(plan, "gpt", llmrelay.InternalServerError(message="x"), None) == 3
+    deployment = router.model_list[0]
+    for _ in range(3):
+        router._failed(deployment, TypeError("bad call"))
+    assert router.get_cooldown_deployments() == []
