@@ -13,7 +13,9 @@ def _chat(args: argparse.Namespace) -> int:
     messages = [{"role": "system", "content": args.system}] if args.system else []
     messages.append({"role": "user", "content": prompt})
     try:
-        stream = llmrelay.completion(model=args.model, messages=messages, stream=True, temperature=args.temperature)
+        stream = llmrelay.completion(
+            model=args.model, messages=messages, stream=True, temperature=args.temperature
+        )
         with stream:
             for chunk in stream:
                 for choice in chunk.choices:
@@ -43,10 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
         return _serve(argv[1:])
-    parser = argparse.ArgumentParser(prog="llmrelay", description="One OpenAI-format API over every LLM provider.")
+    parser = argparse.ArgumentParser(
+        prog="llmrelay", description="One OpenAI-format API over every LLM provider."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     chat = sub.add_parser("chat", help="stream an answer to the terminal (keys come from the environment)")
-    chat.add_argument("-m", "--model", default="mock/mock", help="provider/model, e.g. anthropic/claude-sonnet-4-5")
+    chat.add_argument(
+        "-m", "--model", default="mock/mock", help="provider/model, e.g. anthropic/claude-sonnet-4-5"
+    )
     chat.add_argument("-s", "--system", help="a system prompt")
     chat.add_argument("-t", "--temperature", type=float)
     chat.add_argument("prompt", nargs="*", help="the prompt (read from stdin when absent)")

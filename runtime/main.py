@@ -72,7 +72,9 @@ def _retries(control: dict[str, Any]) -> int:
     return http.DEFAULT_MAX_RETRIES if value is None else int(value)
 
 
-def _make_call(model: str, capability: str, control: dict[str, Any], call_params: dict[str, Any]) -> tuple[Adapter, Call]:
+def _make_call(
+    model: str, capability: str, control: dict[str, Any], call_params: dict[str, Any]
+) -> tuple[Adapter, Call]:
     provider, wire_model = registry.split_model(model, control.get("custom_llm_provider"))
     adapter = registry.get_adapter(provider)
     if capability not in adapter.capabilities:
@@ -115,7 +117,9 @@ def _timeout(control: dict[str, Any]) -> float | None:
     if hasattr(value, "read"):  # an httpx.Timeout
         value = value.read
     if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        exceptions.raise_error("BadRequestError", f"timeout must be a positive number of seconds, got {value!r}")
+        exceptions.raise_error(
+            "BadRequestError", f"timeout must be a positive number of seconds, got {value!r}"
+        )
     return float(value)
 
 
@@ -153,7 +157,9 @@ def _priced(model: str, overrides: dict[str, Any] | None) -> bool:
     return bool(row) and any(k in row for k in _PRICE_FIELDS)
 
 
-def _kwargs_for_log(model: str, messages: Any, control: dict[str, Any], call_params: dict[str, Any]) -> dict[str, Any]:
+def _kwargs_for_log(
+    model: str, messages: Any, control: dict[str, Any], call_params: dict[str, Any]
+) -> dict[str, Any]:
     safe = {k: v for k, v in control.items() if k not in ("api_key", "extra_headers", "headers")}
     return {"model": model, "messages": messages, "optional_params": call_params, **safe}
 
@@ -245,11 +251,18 @@ def _wrap_stream(
 ) -> CustomStreamWrapper:
     translator = adapter.new_stream(call) if response is not None else None
     return CustomStreamWrapper(
-        adapter, call, response, translator, finalize=_stream_finalizer(call, log_kwargs, started_wall), chunks=chunks
+        adapter,
+        call,
+        response,
+        translator,
+        finalize=_stream_finalizer(call, log_kwargs, started_wall),
+        chunks=chunks,
     )
 
 
-def _stream_finalizer(call: Call, log_kwargs: dict[str, Any] | None, started_wall: float) -> Callable[..., None]:
+def _stream_finalizer(
+    call: Call, log_kwargs: dict[str, Any] | None, started_wall: float
+) -> Callable[..., None]:
     def settle(stream: CustomStreamWrapper) -> Any:
         assembled = stream.assembled()
         if assembled.usage is None:
@@ -302,7 +315,9 @@ def _mock_chat(
 # --- embeddings, images, legacy completions ---------------------------------------------------------
 
 
-def _simple(capability: str, table: dict[str, Any], model: str, payload: dict[str, Any], kwargs: dict[str, Any]) -> tuple[Adapter, Call, dict[str, Any]]:
+def _simple(
+    capability: str, table: dict[str, Any], model: str, payload: dict[str, Any], kwargs: dict[str, Any]
+) -> tuple[Adapter, Call, dict[str, Any]]:
     control, call_params = _split_kwargs(kwargs)
     params.check_types(call_params, table)
     adapter, call = _make_call(model, capability, control, call_params)
@@ -310,7 +325,9 @@ def _simple(capability: str, table: dict[str, Any], model: str, payload: dict[st
     return adapter, call, control
 
 
-def _run_sync(capability: str, table: dict[str, Any], model: str, payload: dict[str, Any], kwargs: dict[str, Any]) -> Any:
+def _run_sync(
+    capability: str, table: dict[str, Any], model: str, payload: dict[str, Any], kwargs: dict[str, Any]
+) -> Any:
     started_wall, started = time.time(), time.perf_counter()
     adapter, call, control = _simple(capability, table, model, payload, kwargs)
     log_kwargs = _kwargs_for_log(model, None, control, call.params) if hooks.any_registered() else None
@@ -325,7 +342,9 @@ def _run_sync(capability: str, table: dict[str, Any], model: str, payload: dict[
     return result
 
 
-async def _run_async(capability: str, table: dict[str, Any], model: str, payload: dict[str, Any], kwargs: dict[str, Any]) -> Any:
+async def _run_async(
+    capability: str, table: dict[str, Any], model: str, payload: dict[str, Any], kwargs: dict[str, Any]
+) -> Any:
     started_wall, started = time.time(), time.perf_counter()
     adapter, call, control = _simple(capability, table, model, payload, kwargs)
     log_kwargs = _kwargs_for_log(model, None, control, call.params) if hooks.any_registered() else None
@@ -340,7 +359,9 @@ async def _run_async(capability: str, table: dict[str, Any], model: str, payload
     return result
 
 
-def _endpoints(adapter: Adapter, capability: str) -> tuple[Callable[[Call], Any], Callable[[Call, bytes], Any]]:
+def _endpoints(
+    adapter: Adapter, capability: str
+) -> tuple[Callable[[Call], Any], Callable[[Call, bytes], Any]]:
     return getattr(adapter, f"{capability}_request"), getattr(adapter, f"parse_{capability}")
 
 
@@ -349,7 +370,9 @@ def _check_input(input: Any) -> dict[str, Any]:
         return {"input": [input]}
     if isinstance(input, list) and input and all(isinstance(i, str | list) for i in input):
         return {"input": input}
-    exceptions.raise_error("BadRequestError", "'input' must be a string or a non-empty list of strings", param="input")
+    exceptions.raise_error(
+        "BadRequestError", "'input' must be a string or a non-empty list of strings", param="input"
+    )
     raise AssertionError
 
 
@@ -371,16 +394,22 @@ async def aembedding(model: str, input: Any = None, **kwargs: Any) -> Any:
 
 def image_generation(prompt: str, model: str | None = None, **kwargs: Any) -> Any:
     """Image generation in OpenAI's ``images.generate`` shape."""
-    return _run_sync("images", params.IMAGE_PARAMS, model or "dall-e-2", _check_prompt(prompt, "image"), kwargs)
+    return _run_sync(
+        "images", params.IMAGE_PARAMS, model or "dall-e-2", _check_prompt(prompt, "image"), kwargs
+    )
 
 
 async def aimage_generation(prompt: str, model: str | None = None, **kwargs: Any) -> Any:
-    return await _run_async("images", params.IMAGE_PARAMS, model or "dall-e-2", _check_prompt(prompt, "image"), kwargs)
+    return await _run_async(
+        "images", params.IMAGE_PARAMS, model or "dall-e-2", _check_prompt(prompt, "image"), kwargs
+    )
 
 
 def text_completion(model: str, prompt: Any = None, **kwargs: Any) -> Any:
     """The legacy ``/completions`` shape, for providers that still offer it."""
-    return _run_sync("text_completion", params.TEXT_COMPLETION_PARAMS, model, _check_prompt(prompt, "text"), kwargs)
+    return _run_sync(
+        "text_completion", params.TEXT_COMPLETION_PARAMS, model, _check_prompt(prompt, "text"), kwargs
+    )
 
 
 async def atext_completion(model: str, prompt: Any = None, **kwargs: Any) -> Any:

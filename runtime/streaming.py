@@ -239,7 +239,12 @@ class CustomStreamWrapper:
         Until the stream ends this is None; the work (rebuilding, counting tokens when the upstream
         sent no usage, pricing) is kept off the stream's last ``next()`` unless callbacks need it.
         """
-        if self._settled is None and self._done and self._settle is not None and (self.chunks or self._pending):
+        if (
+            self._settled is None
+            and self._done
+            and self._settle is not None
+            and (self.chunks or self._pending)
+        ):
             self._settled = self._settle(self)
         return self._settled
 

@@ -220,7 +220,13 @@ def test_model_cost_shows_registered_models_beside_the_generated_table() -> None
     import llmrelay
 
     llmrelay.register_model(
-        {"house-model": {"litellm_provider": "openai", "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}}
+        {
+            "house-model": {
+                "litellm_provider": "openai",
+                "input_cost_per_token": 1e-6,
+                "output_cost_per_token": 2e-6,
+            }
+        }
     )
     row = llmrelay.model_cost["openai/house-model"]
     assert row["input_cost_per_token"] == 1e-6 and "_key" not in row
