@@ -88,12 +88,10 @@ _ACCEPTED_UNUSED = frozenset(
         "assistants_config",
         "enable_tag_filtering",
         "ignore_invalid_deployments",
-        "optional_pre_call_checks",
         "search_tools",
         "tag_filtering_match_any",
         "routing_groups",
         "semaphore",
-        "deployment_affinity_ttl_seconds",
         "model_group_affinity_config",
         "enable_health_check_routing",
         "health_check_staleness_threshold",
@@ -101,6 +99,10 @@ _ACCEPTED_UNUSED = frozenset(
         "enable_weighted_failover",
     }
 )
+
+# optional_pre_call_checks that pin a caller to the deployment it used first, and the
+# request-metadata field each is keyed on (LiteLLM's names; the gateway sets user_api_key_hash).
+_AFFINITY_CHECKS = {"session_affinity": "session_id", "deployment_affinity": "user_api_key_hash"}
 
 _RETRY_POLICY_KEYS = {
     "BadRequestErrorRetries": "BadRequestError",
@@ -300,6 +302,8 @@ class Router:
         default_litellm_params: dict[str, Any] | None = None,
         enable_pre_call_checks: bool = False,
         default_max_parallel_requests: int | None = None,
+        optional_pre_call_checks: list[str] | None = None,
+        deployment_affinity_ttl_seconds: float = 3600,
         **kwargs: Any,
     ) -> None:
         self._check_unused(kwargs)
@@ -335,6 +339,13 @@ class Router:
         self.default_litellm_params = dict(default_litellm_params or {})
         self.enable_pre_call_checks = bool(enable_pre_call_checks)
         self.default_max_parallel_requests = default_max_parallel_requests
+        self.optional_pre_call_checks = list(optional_pre_call_checks or [])
+        unknown_checks = set(self.optional_pre_call_checks) - set(_AFFINITY_CHECKS)
+        if unknown_checks:
+            logger.warning(
+                "llmrelay Router: optional_pre_call_checks %s have no effect here", sorted(unknown_checks)
+            )
+        self.deployment_affinity_ttl_seconds = float(deployment_affinity_ttl_seconds)
         self._parallel = ParallelLimits()
         # Injection points for tests: a clock for cooldowns and minutes, a timer for latencies,
         # the sleeps between retries, and the random source of the strategies.
@@ -492,7 +503,7 @@ class Router:
         request_kwargs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """The deployment the next call for ``model`` would use (raises when none is available)."""
-        return self._select(model, messages, input, bool(specific_deployment))
+        return self._select(model, messages, input, bool(specific_deployment), request_kwargs)
 
     async def async_get_available_deployment(
         self,
@@ -502,9 +513,16 @@ class Router:
         specific_deployment: bool | None = False,
         request_kwargs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return self._select(model, messages, input, bool(specific_deployment))
+        return self._select(model, messages, input, bool(specific_deployment), request_kwargs)
 
-    def _select(self, model: str, messages: Any, input: Any, specific: bool) -> dict[str, Any]:
+    def _select(
+        self,
+        model: str,
+        messages: Any,
+        input: Any,
+        specific: bool,
+        request_kwargs: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         table = self._table
         model = self._alias(model)
         direct = table.by_id.get(model)
@@ -515,7 +533,37 @@ class Router:
         group = table.group(model)
         if not group:
             raise dep.unknown_model(model)
-        return self._pick(model, self._candidates(model, group, messages), messages, input)
+        candidates = self._candidates(model, group, messages)
+        pins = self._affinity_keys(model, request_kwargs)
+        chosen = self._pinned(pins, candidates) or self._pick(model, candidates, messages, input)
+        for key in pins:
+            self._state.pin(key, chosen["model_info"]["id"], self.deployment_affinity_ttl_seconds)
+        return chosen
+
+    def _pinned(self, pins: list[str], candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """A pinned caller keeps its deployment while that one is available."""
+        for key in pins:
+            pinned = self._state.pinned(key)
+            match = next((d for d in candidates if d["model_info"]["id"] == pinned), None)
+            if match is not None:
+                return match
+        return None
+
+    def _affinity_keys(self, model: str, request_kwargs: dict[str, Any] | None) -> list[str]:
+        """Keys of the pins that apply: ``optional_pre_call_checks=["session_affinity"]`` pins
+        ``metadata.session_id``; ``["deployment_affinity"]`` pins ``metadata.user_api_key_hash``."""
+        if not self.optional_pre_call_checks or not request_kwargs:
+            return []
+        metadata = {
+            **(request_kwargs.get("litellm_metadata") or {}),
+            **(request_kwargs.get("metadata") or {}),
+        }
+        keys = []
+        for check, field_name in _AFFINITY_CHECKS.items():
+            value = metadata.get(field_name)
+            if check in self.optional_pre_call_checks and value:
+                keys.append(f"{check}:{model}:{value}")
+        return keys
 
     def _candidates(self, model: str, group: list[dict[str, Any]], messages: Any) -> list[dict[str, Any]]:
         """The group's deployments that may take the call: not cooling down, of the best ``order``,
@@ -868,7 +916,7 @@ class Router:
             request_kwargs=plan.kwargs,
         )
         deployment = _chosen(deployment, group)
-        return deployment, self._call_kwargs(deployment, plan)
+        return deployment, self._call_kwargs(deployment, plan, group)
 
     async def _aprepare(self, plan: _Plan, group: str, first: bool) -> tuple[dict[str, Any], dict[str, Any]]:
         self._check_mock_rate_limit(plan, group, first)
@@ -880,15 +928,25 @@ class Router:
             request_kwargs=plan.kwargs,
         )
         deployment = _chosen(deployment, group)
-        return deployment, self._call_kwargs(deployment, plan)
+        return deployment, self._call_kwargs(deployment, plan, group)
 
-    def _call_kwargs(self, deployment: dict[str, Any], plan: _Plan) -> dict[str, Any]:
+    def _call_kwargs(self, deployment: dict[str, Any], plan: _Plan, group: str) -> dict[str, Any]:
         """The SDK call's arguments: router defaults < the deployment's litellm_params < the request."""
         params = deployment["litellm_params"]
         sent = {k: dep.resolve_env(v) for k, v in params.items() if k not in dep.ROUTING_KEYS}
         kwargs = {**self.default_litellm_params, **sent, **plan.kwargs, "model": sent["model"]}
         # The router retries (on another deployment when it can); the SDK underneath tries once.
         kwargs["num_retries"] = int(params.get("max_retries") or 0)
+        # Which deployment this is, where LiteLLM passes it: `model_info`, and the call's metadata
+        # (for callbacks and response IDs). As in LiteLLM, `metadata` is for logging, never sent upstream.
+        kwargs["model_info"] = deployment["model_info"]
+        kwargs["litellm_metadata"] = {
+            **(kwargs.get("litellm_metadata") or {}),
+            **(kwargs.pop("metadata", None) or {}),
+            "model_group": group,
+            "deployment": sent["model"],
+            "model_info": deployment["model_info"],
+        }
         if kwargs.get("timeout") is None:
             stream_timeout = params.get("stream_timeout", self.stream_timeout)
             timeout = stream_timeout if kwargs.get("stream") and stream_timeout is not None else self.timeout

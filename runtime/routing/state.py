@@ -52,6 +52,7 @@ class RouterState:
     _failures: dict[str, deque[float]] = field(default_factory=dict)  # failure times, allowed_fails mode
     _in_flight: dict[str, int] = field(default_factory=dict)
     _latency: dict[str, deque[float]] = field(default_factory=dict)
+    _affinity: dict[str, tuple[str, float]] = field(default_factory=dict)  # key -> (deployment id, until)
 
     def _minute(self, deployment_id: str, now: float) -> Minute:
         minute = int(now // 60)
@@ -136,6 +137,19 @@ class RouterState:
             window = self._latency.get(deployment_id)
             return sum(window) / len(window) if window else None
 
+    def pinned(self, key: str) -> str | None:
+        """The deployment a session (or caller) is pinned to, while the pin lasts."""
+        with self._lock:
+            found = self._affinity.get(key)
+            if found is None or found[1] <= self.clock():
+                self._affinity.pop(key, None)
+                return None
+            return found[0]
+
+    def pin(self, key: str, deployment_id: str, ttl: float) -> None:
+        with self._lock:
+            self._affinity[key] = (deployment_id, self.clock() + ttl)
+
     def forget(self, deployment_id: str) -> None:
         """Drop everything about a deployment (it was deleted)."""
         with self._lock:
@@ -144,7 +158,14 @@ class RouterState:
 
     def reset(self) -> None:
         with self._lock:
-            for table in (self._minutes, self._cooldowns, self._failures, self._in_flight, self._latency):
+            for table in (
+                self._minutes,
+                self._cooldowns,
+                self._failures,
+                self._in_flight,
+                self._latency,
+                self._affinity,
+            ):
                 table.clear()  # type: ignore[attr-defined]
 
 

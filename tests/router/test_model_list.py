@@ -195,7 +195,7 @@ def test_call_arguments_merge_defaults_deployment_and_request() -> None:
     )
     deployment = router.model_list[0]
     plan = router._plan("completion", {"messages": MESSAGES, "top_p": 0.2})
-    sent = router._call_kwargs(deployment, plan)
+    sent = router._call_kwargs(deployment, plan, "gpt")
     assert sent["temperature"] == 0.1  # the deployment beats the router default
     assert sent["top_p"] == 0.2  # the request beats both
     assert sent["model"] == "mock/mock"
@@ -203,7 +203,7 @@ def test_call_arguments_merge_defaults_deployment_and_request() -> None:
     assert sent["timeout"] == 30
     assert not {"rpm", "order", "stream_timeout", "max_retries"} & set(sent)
     streamed = router._call_kwargs(
-        deployment, router._plan("completion", {"messages": MESSAGES, "stream": True})
+        deployment, router._plan("completion", {"messages": MESSAGES, "stream": True}), "gpt"
     )
     assert streamed["timeout"] == 5
 
@@ -267,3 +267,90 @@ def test_visible_aliases_are_listed_like_groups() -> None:
     assert listed[1]["model_info"]["id"] == listed[0]["model_info"]["id"]  # the same deployment
     assert [d["model_name"] for d in router.get_model_list("secret")] == ["secret"]
     assert len(router.model_list) == 1  # the model list itself holds real deployments only
+
+
+def test_metadata_reaches_callbacks_with_the_deployment_and_never_the_provider(upstreams: list) -> None:
+    from llmrelay import hooks
+
+    from tests.core.fake_upstream import Answer, chat_body
+
+    server = upstreams[0]
+    server.queue(Answer(200, chat_body("ok")))
+    logged: list[dict] = []
+    llmrelay.success_callback = [lambda kwargs, response, start, end: logged.append(kwargs)]
+    router = make_router(
+        [
+            {
+                "model_name": "gpt",
+                "litellm_params": {
+                    "model": "openai/gpt-4o-mini",
+                    "api_base": server.base,
+                    "api_key": "sk-test",
+                },
+            }
+        ]
+    )
+    router.completion(model="gpt", messages=MESSAGES, metadata={"tags": ["team-a"]})
+    hooks.flush()
+    assert "metadata" not in server.seen[0].body  # a logging field in LiteLLM, not an upstream parameter
+    (kwargs,) = logged
+    metadata = kwargs["litellm_metadata"]
+    assert metadata["tags"] == ["team-a"] and metadata["model_group"] == "gpt"
+    assert metadata["model_info"]["id"] == router.get_model_ids()[0]
+    assert metadata["deployment"] == "openai/gpt-4o-mini"
+
+
+def test_session_affinity_keeps_a_session_on_its_first_deployment() -> None:
+    router = make_router(
+        [mock_deployment("gpt", "a"), mock_deployment("gpt", "b"), mock_deployment("gpt", "c")],
+        optional_pre_call_checks=["session_affinity"],
+        deployment_affinity_ttl_seconds=600,
+    )
+
+    def reply(session: str) -> str:
+        response = router.completion(model="gpt", messages=MESSAGES, metadata={"session_id": session})
+        return response.choices[0].message.content
+
+    for session in ("s1", "s2", "s3", "s4"):
+        first = reply(session)
+        assert {reply(session) for _ in range(10)} == {first}
+    # without a session id, calls still spread
+    spread = {router.completion(model="gpt", messages=MESSAGES).choices[0].message.content for _ in range(30)}
+    assert spread == {"a", "b", "c"}
+    # a pin lasts deployment_affinity_ttl_seconds, then the next call pins the session anew
+    assert router._state.pinned("session_affinity:gpt:s1") is not None
+    router._clock.advance(601)
+    assert router._state.pinned("session_affinity:gpt:s1") is None
+    renewed = reply("s1")
+    assert {reply("s1") for _ in range(5)} == {renewed}
+
+
+def test_a_pinned_session_moves_when_its_deployment_cools_down() -> None:
+    router = make_router(
+        [mock_deployment("gpt", "a", api_key="a"), mock_deployment("gpt", "b", api_key="b")],
+        optional_pre_call_checks=["session_affinity"],
+    )
+    first = router.completion(model="gpt", messages=MESSAGES, metadata={"session_id": "s"})
+    first_id = first._hidden_params["model_id"]
+    router._state.cool(first_id, 30, 429, "rate limited")
+    moved = router.completion(model="gpt", messages=MESSAGES, metadata={"session_id": "s"})
+    assert moved._hidden_params["model_id"] != first_id
+    # and stays on the new one after the old one recovers
+    router._clock.advance(31)
+    again = router.completion(model="gpt", messages=MESSAGES, metadata={"session_id": "s"})
+    assert again._hidden_params["model_id"] == moved._hidden_params["model_id"]
+
+
+def test_deployment_affinity_pins_a_callers_key_hash() -> None:
+    router = make_router(
+        [mock_deployment("gpt", "a"), mock_deployment("gpt", "b"), mock_deployment("gpt", "c")],
+        optional_pre_call_checks=["deployment_affinity"],
+    )
+    key_hash = hashlib.sha256(b"sk-team-a").hexdigest()
+    replies = {
+        router.completion(model="gpt", messages=MESSAGES, metadata={"user_api_key_hash": key_hash})
+        .choices[0]
+        .message.content
+        for _ in range(15)
+    }
+    assert len(replies) == 1
