@@ -320,6 +320,15 @@ class ImageResponse(_WithHiddenParams):
     usage: dict[str, Any] | None = None
 
 
+def __getattr__(name: str) -> Any:
+    # ``litellm.types.utils.ModelResponse`` works without importing the submodule first.
+    if name == "utils":
+        import importlib
+
+        return importlib.import_module(".utils", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "ChatCompletionDeltaToolCall",
     "ChatCompletionMessageToolCall",
