@@ -100,6 +100,20 @@ _ACCEPTED_UNUSED = frozenset(
     }
 )
 
+# What get_settings reports and update_settings changes (LiteLLM's list, less its max_retries alias).
+_SETTINGS = (
+    "routing_strategy_args",
+    "routing_strategy",
+    "allowed_fails",
+    "cooldown_time",
+    "num_retries",
+    "timeout",
+    "retry_after",
+    "fallbacks",
+    "context_window_fallbacks",
+    "model_group_retry_policy",
+)
+
 # optional_pre_call_checks that pin a caller to the deployment it used first, and the
 # request-metadata field each is keyed on (LiteLLM's names; the gateway sets user_api_key_hash).
 _AFFINITY_CHECKS = {"session_affinity": "session_id", "deployment_affinity": "user_api_key_hash"}
@@ -430,6 +444,31 @@ class Router:
 
     def get_deployment(self, model_id: str) -> dict[str, Any] | None:
         return self._table.by_id.get(model_id)
+
+    def get_model_info(self, id: str) -> dict[str, Any] | None:
+        """LiteLLM's name for :meth:`get_deployment`: the whole deployment with this id, or None."""
+        return self.get_deployment(id)
+
+    def get_settings(self) -> dict[str, Any]:
+        """The adjustable settings (the names :meth:`update_settings` takes), as LiteLLM reports them."""
+        return {name: getattr(self, name) for name in _SETTINGS}
+
+    def update_settings(self, **kwargs: Any) -> None:
+        """Change settings on a live router; a name it does not take is an error."""
+        unknown = sorted(set(kwargs) - set(_SETTINGS))
+        if unknown:
+            raise ValueError(
+                f"update_settings: {', '.join(unknown)} cannot be changed; allowed: {', '.join(_SETTINGS)}"
+            )
+        if "routing_strategy" in kwargs and kwargs["routing_strategy"] not in STRATEGIES:
+            raise ValueError(
+                f"routing_strategy {kwargs['routing_strategy']!r} is not one of: {', '.join(STRATEGIES)}"
+            )
+        for name in ("fallbacks", "context_window_fallbacks"):
+            if name in kwargs:
+                kwargs[name] = _validated_fallbacks(kwargs[name], name)
+        for name, value in kwargs.items():
+            setattr(self, name, value)
 
     def get_model_ids(self, model_name: str | None = None) -> list[str]:
         table = self._table

@@ -51,7 +51,7 @@ def failures(router: llmrelay.Router, deployment_id: str) -> int:
     return router._state.minute(deployment_id).fail
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _servers() -> Iterator[list[FakeUpstream]]:
     servers = [FakeUpstream(), FakeUpstream()]
     yield servers

@@ -354,3 +354,21 @@ def test_deployment_affinity_pins_a_callers_key_hash() -> None:
         for _ in range(15)
     }
     assert len(replies) == 1
+
+
+def test_settings_can_be_read_and_changed_on_a_live_router() -> None:
+    router = make_router(
+        [mock_deployment("gpt", "litellm.InternalServerError"), mock_deployment("claude", "claude")],
+        num_retries=4,
+    )
+    settings = router.get_settings()
+    assert settings["num_retries"] == 4 and settings["routing_strategy"] == "simple-shuffle"
+    assert settings["cooldown_time"] == 5.0 and settings["fallbacks"] == []
+    router.update_settings(num_retries=0, fallbacks=[{"gpt": ["claude"]}], routing_strategy="least-busy")
+    assert router.completion(model="gpt", messages=MESSAGES).choices[0].message.content == "claude"
+    assert router.routing_strategy == "least-busy"
+    with pytest.raises(ValueError, match="model_list"):
+        router.update_settings(model_list=[])
+    with pytest.raises(ValueError, match="one key"):
+        router.update_settings(fallbacks=[{"a": ["b"], "c": ["d"]}])
+    assert router.get_model_info(router.get_model_ids("claude")[0])["model_name"] == "claude"
