@@ -247,11 +247,19 @@ def trim_messages(
         if not window:
             return messages
         max_tokens = int(window * trim_ratio)
+    trimmed = _trim(messages, model, max_tokens)
+    if not return_response_tokens:
+        return trimmed
+    # The room left for the reply within max_tokens (LiteLLM subtracts the system prompt twice here).
+    return trimmed, max_tokens - _tokens(trimmed, model)
+
+
+def _trim(messages: list[dict[str, Any]], model: str | None, max_tokens: int) -> list[dict[str, Any]]:
     tools: list[dict[str, Any]] = []
     while messages and messages[-1].get("role") == "tool":
         tools.insert(0, messages.pop())
     if _tokens(messages, model) < max_tokens:
-        return _with_response_tokens(messages + tools, max_tokens, model, return_response_tokens)
+        return messages + tools
     system_text = "\n".join(
         m["content"] for m in messages if m.get("role") == "system" and isinstance(m.get("content"), str)
     )
@@ -265,16 +273,7 @@ def trim_messages(
         if max_tokens <= 0:
             return head
         messages = [m for m in messages if m.get("role") != "system"]
-    trimmed = head + _fit_newest_first(messages, max_tokens, model) + tools
-    return _with_response_tokens(trimmed, max_tokens, model, return_response_tokens)
-
-
-def _with_response_tokens(
-    messages: list[dict[str, Any]], max_tokens: int, model: str | None, wanted: bool
-) -> Any:
-    if not wanted:
-        return messages
-    return messages, max_tokens - _tokens(messages, model)
+    return head + _fit_newest_first(messages, max_tokens, model) + tools
 
 
 # --- batch helpers ---------------------------------------------------------------------------------
