@@ -36,7 +36,7 @@ class SpendWriter:
         self,
         engine: AsyncEngine,
         interval: float = 1.0,
-        batch_size: int = 1000,
+        batch_size: int = 250,
         spill_dir: Path | None = None,
         max_buffer: int = 200_000,
     ) -> None:
