@@ -33,20 +33,14 @@ from typing import Any
 
 from . import exceptions
 from .routing import deployments as dep
-from .routing.state import ParallelLimits, RouterState, cooldown_required, retryable_status, status_of
+from .routing import errors, policy
+from .routing.state import ParallelLimits, RouterState
 from .routing.strategies import STRATEGIES, Request
 
 logger = logging.getLogger("llmrelay.router")
 
 DEFAULT_NUM_RETRIES = 2  # openai.DEFAULT_MAX_RETRIES, LiteLLM's default for a Router
 DEFAULT_MAX_FALLBACKS = 5
-DEFAULT_COOLDOWN_TIME = 5.0  # seconds (LiteLLM's DEFAULT_COOLDOWN_TIME_SECONDS)
-DEFAULT_ALLOWED_FAILS = 3  # litellm.allowed_fails, used when only allowed_fails_policy is set
-FAILURE_THRESHOLD = 0.5  # more than half of this minute's calls failed: cool down
-SINGLE_DEPLOYMENT_TRAFFIC = 1000  # a lone deployment cools down only when all of this many calls failed
-INITIAL_RETRY_DELAY = 0.5
-MAX_RETRY_DELAY = 8.0
-MAX_RETRY_AFTER = 60.0
 
 # Per-request keyword arguments that steer the router and never reach the SDK.
 _ROUTER_KWARGS = (
@@ -118,79 +112,11 @@ _SETTINGS = (
 # request-metadata field each is keyed on (LiteLLM's names; the gateway sets user_api_key_hash).
 _AFFINITY_CHECKS = {"session_affinity": "session_id", "deployment_affinity": "user_api_key_hash"}
 
-_RETRY_POLICY_KEYS = {
-    "BadRequestErrorRetries": "BadRequestError",
-    "AuthenticationErrorRetries": "AuthenticationError",
-    "TimeoutErrorRetries": "Timeout",
-    "RateLimitErrorRetries": "RateLimitError",
-    "ContentPolicyViolationErrorRetries": "ContentPolicyViolationError",
-    "InternalServerErrorRetries": "InternalServerError",
-}
-_ALLOWED_FAILS_POLICY_KEYS = {
-    "BadRequestErrorAllowedFails": "BadRequestError",
-    "AuthenticationErrorAllowedFails": "AuthenticationError",
-    "TimeoutErrorAllowedFails": "Timeout",
-    "RateLimitErrorAllowedFails": "RateLimitError",
-    "ContentPolicyViolationErrorAllowedFails": "ContentPolicyViolationError",
-    "InternalServerErrorAllowedFails": "InternalServerError",
-}
-
-
-def _error(name: str) -> type[exceptions.LLMRelayError]:
-    return exceptions.get_class(name)
-
-
-_router_rate_limit: type[exceptions.LLMRelayError] | None = None
-
-
-def router_rate_limit_error() -> type[exceptions.LLMRelayError]:
-    """``RouterRateLimitError``: no deployment of the group is available (all cooling down or at
-    their limits). A :class:`RateLimitError` (429) and, as in LiteLLM, a ``ValueError``."""
-    global _router_rate_limit
-    if _router_rate_limit is None:
-        _router_rate_limit = type(
-            "RouterRateLimitError",
-            (_error("RateLimitError"), ValueError),
-            {"__module__": __name__, "__reduce__": _reduce_router_error},
-        )
-    return _router_rate_limit
-
-
-def _reduce_router_error(error: exceptions.LLMRelayError) -> Any:
-    state = {k: v for k, v in error.__dict__.items() if k not in ("_response", "_request")}
-    return (_rebuild_router_error, (state,))
-
-
-def _rebuild_router_error(state: dict[str, Any]) -> exceptions.LLMRelayError:
-    cls = router_rate_limit_error()
-    error = cls.__new__(cls)
-    error.__dict__.update(state, _response=None, _request=None)
-    Exception.__init__(error, state.get("message", ""))
-    return error
-
 
 def __getattr__(name: str) -> Any:
     if name == "RouterRateLimitError":
-        return router_rate_limit_error()
+        return errors.router_rate_limit_error()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _policy_value(policy: Any, table: dict[str, str], error: BaseException) -> int | None:
-    """The number a ``retry_policy`` / ``allowed_fails_policy`` gives for this error, if any.
-
-    The most specific class wins (a ContentPolicyViolationError is also a BadRequestError).
-    """
-    if policy is None:
-        return None
-    if hasattr(policy, "model_dump"):
-        policy = policy.model_dump()
-    found: tuple[type, int] | None = None
-    for key, name in table.items():
-        value = policy.get(key)
-        cls = _error(name)
-        if value is not None and isinstance(error, cls) and (found is None or issubclass(cls, found[0])):
-            found = (cls, int(value))
-    return None if found is None else found[1]
 
 
 class _Completions:
@@ -346,7 +272,7 @@ class Router:
         self.model_group_alias = dict(model_group_alias or {})
         self.allowed_fails = allowed_fails
         self.allowed_fails_policy = allowed_fails_policy
-        self.cooldown_time = DEFAULT_COOLDOWN_TIME if cooldown_time is None else float(cooldown_time)
+        self.cooldown_time = policy.DEFAULT_COOLDOWN_TIME if cooldown_time is None else float(cooldown_time)
         self.disable_cooldowns = bool(disable_cooldowns)
         self.timeout = timeout
         self.stream_timeout = stream_timeout
@@ -571,7 +497,7 @@ class Router:
             return direct
         group = table.group(model)
         if not group:
-            raise dep.unknown_model(model)
+            raise errors.unknown_model(model)
         candidates = self._candidates(model, group, messages)
         pins = self._affinity_keys(model, request_kwargs)
         chosen = self._pinned(pins, candidates) or self._pick(model, candidates, messages, input)
@@ -611,7 +537,7 @@ class Router:
         healthy = [d for d in group if d["model_info"]["id"] not in cooling]
         if not healthy:
             raise self._no_deployments(model, cooling)
-        healthy = _best_order(healthy)
+        healthy = policy.best_order(healthy)
         if self.enable_pre_call_checks and messages:
             healthy = self._fits_context(model, healthy, messages)
         return healthy
@@ -625,27 +551,15 @@ class Router:
             request.input_tokens = _count_tokens(candidates[0], messages, input)
         chosen = STRATEGIES[self.routing_strategy](candidates, self._state, self._rng, request)
         if chosen is None:
-            raise router_rate_limit_error()(
-                message=f"No deployments available for selected model={model}: every deployment is at its "
-                "tpm/rpm limit for this minute",
-                model=model,
-                llm_provider="",
-            )
+            raise errors.over_limits(model)
         if usage_based:
             self._state.take_request(chosen["model_info"]["id"])
         return chosen
 
     def _no_deployments(self, model: str, cooling: dict[str, Any]) -> exceptions.LLMRelayError:
-        wait = max((c.until for c in cooling.values()), default=self._clock()) - self._clock()
-        error = router_rate_limit_error()(
-            message=f"No deployments available for selected model, Try again in {wait:.0f} seconds. "
-            f"Passed model={model}. pre-call-checks={self.enable_pre_call_checks}, "
-            f"cooldown_list={sorted(cooling)}",
-            model=model,
-            llm_provider="",
-            retry_after=max(wait, 0.0),
-        )
-        return error
+        now = self._clock()
+        wait = max((c.until for c in cooling.values()), default=now) - now
+        return errors.no_deployments(model, wait, list(cooling), self.enable_pre_call_checks)
 
     def _fits_context(self, model: str, group: list[dict[str, Any]], messages: Any) -> list[dict[str, Any]]:
         """Drop deployments whose context window the messages exceed (``enable_pre_call_checks``)."""
@@ -655,11 +569,7 @@ class Router:
             if window is None or _count_tokens(d, messages, None) <= window:
                 fits.append(d)
         if not fits:
-            raise _error("ContextWindowExceededError")(
-                message=f"the messages exceed the context window of every deployment of model={model}",
-                model=model,
-                llm_provider="",
-            )
+            raise errors.context_window_everywhere(model)
         return fits
 
     # --- public calls --------------------------------------------------------------------------
@@ -694,18 +604,7 @@ class Router:
 
     def _plan(self, fn: str, kwargs: dict[str, Any]) -> _Plan:
         options = {k: kwargs.pop(k) for k in _ROUTER_KWARGS if k in kwargs}
-        mock = next(
-            (
-                k
-                for k in (
-                    "mock_testing_fallbacks",
-                    "mock_testing_context_fallbacks",
-                    "mock_testing_content_policy_fallbacks",
-                )
-                if options.get(k)
-            ),
-            None,
-        )
+        mock = next((flag for flag in errors.MOCK_FALLBACK_FLAGS if options.get(flag)), None)
         num_retries = options.get("num_retries")
         return _Plan(
             fn=fn,
@@ -730,7 +629,7 @@ class Router:
         try:
             return self._with_fallbacks(plan, model)
         except exceptions.LLMRelayError as error:
-            _annotate(error, model, plan)
+            errors.annotate(error, model, dep.fallback_groups(plan.fallbacks, model))
             raise
 
     async def _arun(self, fn: str, model: str, kwargs: dict[str, Any]) -> Any:
@@ -738,13 +637,13 @@ class Router:
         try:
             return await self._awith_fallbacks(plan, model)
         except exceptions.LLMRelayError as error:
-            _annotate(error, model, plan)
+            errors.annotate(error, model, dep.fallback_groups(plan.fallbacks, model))
             raise
 
     def _with_fallbacks(self, plan: _Plan, group: str) -> Any:
         plan.tried.add(group)
         try:
-            _raise_mock_fallback(plan, group)
+            self._raise_mock_fallback(plan, group)
             return self._with_retries(plan, group)
         except Exception as error:
             last: Exception = error
@@ -762,7 +661,7 @@ class Router:
     async def _awith_fallbacks(self, plan: _Plan, group: str) -> Any:
         plan.tried.add(group)
         try:
-            _raise_mock_fallback(plan, group)
+            self._raise_mock_fallback(plan, group)
             return await self._awith_retries(plan, group)
         except Exception as error:
             last: Exception = error
@@ -787,9 +686,15 @@ class Router:
         """
         if plan.disable_fallbacks:
             return []
-        if isinstance(error, _error("ContextWindowExceededError")) and plan.context_window_fallbacks:
+        if (
+            isinstance(error, errors.error_class("ContextWindowExceededError"))
+            and plan.context_window_fallbacks
+        ):
             targets = dep.fallback_groups(plan.context_window_fallbacks, group)
-        elif isinstance(error, _error("ContentPolicyViolationError")) and plan.content_policy_fallbacks:
+        elif (
+            isinstance(error, errors.error_class("ContentPolicyViolationError"))
+            and plan.content_policy_fallbacks
+        ):
             targets = dep.fallback_groups(plan.content_policy_fallbacks, group)
         else:
             targets = dep.fallback_groups(plan.fallbacks, group)
@@ -807,9 +712,9 @@ class Router:
             except Exception as error:
                 budget = self._retry_budget(plan, group, error, budget)
                 if attempt >= budget:
-                    _note_retries(error, attempt, budget)
+                    errors.note_retries(error, attempt, budget)
                     raise
-                self._sleep(self._backoff(error, budget - attempt, budget, group))
+                self._sleep(self._backoff(error, attempt, group))
             attempt += 1
             plan.attempted_retries += 1
 
@@ -822,9 +727,9 @@ class Router:
             except Exception as error:
                 budget = self._retry_budget(plan, group, error, budget)
                 if attempt >= budget:
-                    _note_retries(error, attempt, budget)
+                    errors.note_retries(error, attempt, budget)
                     raise
-                await self._asleep(self._backoff(error, budget - attempt, budget, group))
+                await self._asleep(self._backoff(error, attempt, group))
             attempt += 1
             plan.attempted_retries += 1
 
@@ -838,8 +743,8 @@ class Router:
         the model is not found, when a rate-limited group has no healthy deployment left but has
         fallbacks, or when no healthy deployment is left at all.
         """
-        policy = self.model_group_retry_policy.get(group, self.retry_policy)
-        from_policy = _policy_value(policy, _RETRY_POLICY_KEYS, error)
+        retry_policy = self.model_group_retry_policy.get(group, self.retry_policy)
+        from_policy = policy.policy_value(retry_policy, policy.RETRY_POLICY_KEYS, error)
         if from_policy is not None:
             return from_policy
         if not self._should_retry(plan, group, error):
@@ -847,23 +752,15 @@ class Router:
         return plan.num_retries if budget is None else budget
 
     def _should_retry(self, plan: _Plan, group: str, error: BaseException) -> bool:
-        if not isinstance(error, exceptions.LLMRelayError):
-            return False  # a bug or a misuse (TypeError, ValueError…) fails the same way again
-        if isinstance(error, _error("ContextWindowExceededError")) and plan.context_window_fallbacks:
-            return False
-        if isinstance(error, _error("ContentPolicyViolationError")) and plan.content_policy_fallbacks:
-            return False
-        status = status_of(error)
-        if not retryable_status(status) and status not in (401, 403):
-            return False
-        if isinstance(error, _error("NotFoundError")):
-            return False
         healthy, everyone = self._health(group)
-        if isinstance(error, _error("RateLimitError")) and not healthy and plan.fallbacks:
-            return False
-        if isinstance(error, _error("AuthenticationError")) and everyone <= 1:
-            return False
-        return healthy > 0
+        return policy.should_retry(
+            error,
+            healthy=healthy,
+            everyone=everyone,
+            context_window_fallbacks=bool(plan.context_window_fallbacks),
+            content_policy_fallbacks=bool(plan.content_policy_fallbacks),
+            fallbacks=bool(plan.fallbacks),
+        )
 
     def _health(self, group: str) -> tuple[int, int]:
         table = self._table
@@ -872,18 +769,9 @@ class Router:
         cooling = self._state.cooling(d["model_info"]["id"] for d in deployments)
         return len(deployments) - len(cooling), len(deployments)
 
-    def _backoff(self, error: BaseException, remaining: int, budget: int, group: str) -> float:
-        """Seconds to wait before the next try: none while other healthy deployments can take it;
-        else the provider's ``retry_after`` (up to 60 s), else exponential backoff with jitter,
-        never less than the router's ``retry_after``."""
+    def _backoff(self, error: BaseException, attempt: int, group: str) -> float:
         healthy, _ = self._health(group)
-        if healthy > 1:
-            return 0.0
-        hinted = getattr(error, "retry_after", None)
-        if isinstance(hinted, int | float) and 0 < hinted <= MAX_RETRY_AFTER:
-            return max(float(hinted), self.retry_after)
-        delay = min(INITIAL_RETRY_DELAY * 2.0 ** (budget - remaining), MAX_RETRY_DELAY)
-        return max(delay * (1 - 0.25 * self._rng.random()), self.retry_after)
+        return policy.backoff(error, attempt, healthy, self.retry_after, self._rng)
 
     # --- one attempt -------------------------------------------------------------------------
 
@@ -938,11 +826,7 @@ class Router:
         """``mock_testing_rate_limit_error=True`` fails the first attempt with a RateLimitError."""
         if first and plan.mock_rate_limit:
             plan.mock_rate_limit = False
-            raise _error("RateLimitError")(
-                message=f"This is a mock exception for model={group}, to trigger a rate limit error.",
-                model=group,
-                llm_provider="",
-            )
+            raise errors.mock_rate_limit(group)
 
     def _prepare(self, plan: _Plan, group: str, first: bool) -> tuple[dict[str, Any], dict[str, Any]]:
         self._check_mock_rate_limit(plan, group, first)
@@ -1022,7 +906,7 @@ class Router:
             if error is None:
                 self._state.record_success(deployment["model_info"]["id"], elapsed, _stream_tokens(wrapper))
             elif not isinstance(
-                error, _error("APIConnectionError")
+                error, errors.error_class("APIConnectionError")
             ):  # closed early or cut off: not the model's fault
                 self._failed(deployment, error)
 
@@ -1053,51 +937,35 @@ class Router:
 
     def _failed(self, deployment: dict[str, Any], error: BaseException) -> None:
         deployment_id = deployment["model_info"]["id"]
-        self._state.record_failure(deployment_id, timed_out=isinstance(error, _error("Timeout")))
-        seconds = self._cooldown_seconds(deployment, error)
+        self._state.record_failure(deployment_id, timed_out=isinstance(error, errors.error_class("Timeout")))
+        seconds = policy.cooldown_seconds(deployment, error, self.cooldown_time)
         if seconds > 0 and self._should_cool_down(deployment, error):
             logger.info("llmrelay Router: cooling %s down for %ss after %r", deployment_id, seconds, error)
-            self._state.cool(deployment_id, seconds, status_of(error), str(error))
-
-    def _cooldown_seconds(self, deployment: dict[str, Any], error: BaseException) -> float:
-        """The deployment's own ``cooldown_time``, else the provider's retry-after, else the router's."""
-        own = deployment["litellm_params"].get("cooldown_time")
-        if own is not None:
-            return float(own)
-        hinted = getattr(error, "retry_after", None)
-        if isinstance(hinted, int | float) and 0 < hinted <= MAX_RETRY_AFTER:
-            return float(hinted)
-        return self.cooldown_time
+            self._state.cool(deployment_id, seconds, policy.status_of(error), str(error))
 
     def _should_cool_down(self, deployment: dict[str, Any], error: BaseException) -> bool:
-        """LiteLLM's rule. Only some failures count (see ``cooldown_required``). Then, with neither
-        ``allowed_fails`` nor ``allowed_fails_policy`` set: a 429 cools a deployment that has siblings;
-        so does more than half of this minute's calls failing; a lone deployment cools only after
-        1000 calls in a minute all failed; an error that retrying cannot fix (401, 404) always cools.
-        With ``allowed_fails`` (or a policy entry for the error): more than that many failures within
-        a minute cool it down."""
-        status = status_of(error)
-        if not isinstance(error, exceptions.LLMRelayError):
-            return False  # not the deployment's answer (e.g. a TypeError in the caller's arguments)
-        if self.disable_cooldowns or not cooldown_required(error, status):
+        """Only some failures count (``policy.cooldown_required``). Without ``allowed_fails`` or
+        ``allowed_fails_policy``, LiteLLM's failure-share rule decides (``policy.cool_by_failure_share``);
+        with them, more than that many failures within a minute bench the deployment."""
+        status = policy.status_of(error)
+        if self.disable_cooldowns or not policy.cooldown_required(error, status):
             return False
         deployment_id = deployment["model_info"]["id"]
         if self.allowed_fails is None and self.allowed_fails_policy is None:
             siblings = len(self._table.by_name.get(deployment["model_name"], ())) > 1
-            m = self._state.minute(deployment_id)
-            total = m.success + m.fail
-            failed_share = m.fail / total if total else 0.0
-            if status == 429 and siblings:
-                return True
-            if failed_share == 1.0 and total >= SINGLE_DEPLOYMENT_TRAFFIC:
-                return True
-            if failed_share > FAILURE_THRESHOLD and siblings:
-                return True
-            return not retryable_status(status)
-        allowed = _policy_value(self.allowed_fails_policy, _ALLOWED_FAILS_POLICY_KEYS, error)
+            minute = self._state.minute(deployment_id)
+            return policy.cool_by_failure_share(status, siblings, minute.success, minute.fail)
+        allowed = policy.policy_value(self.allowed_fails_policy, policy.ALLOWED_FAILS_POLICY_KEYS, error)
         if allowed is None:
-            allowed = DEFAULT_ALLOWED_FAILS if self.allowed_fails is None else self.allowed_fails
+            allowed = policy.DEFAULT_ALLOWED_FAILS if self.allowed_fails is None else self.allowed_fails
         return self._state.failures_in_window(deployment_id) > allowed
+
+    def _raise_mock_fallback(self, plan: _Plan, group: str) -> None:
+        """``mock_testing_fallbacks=True`` (and the context/content variants) fail the first group at once."""
+        flag, plan.mock = plan.mock, None
+        if flag is not None:
+            configured = getattr(plan, errors.MOCK_FALLBACK_FLAGS[flag][2])
+            raise errors.mock_fallback(flag, group, configured)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -1142,56 +1010,6 @@ def _listed(value: Any) -> list[Any]:
     if value is None:
         return []
     return [value] if isinstance(value, str | dict) else list(value)
-
-
-def _best_order(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Only the deployments of the lowest ``order`` (``order: 1`` first; higher orders take over
-    when every lower one is cooling down). A deployment without ``order`` comes after every
-    ordered one; without any ``order`` all deployments qualify."""
-    orders = [dep.limit(d, "order") for d in group]
-    ranks = [float("inf") if o is None else o for o in orders]
-    best = min(ranks)
-    return [d for d, rank in zip(group, ranks, strict=True) if rank == best]
-
-
-def _raise_mock_fallback(plan: _Plan, group: str) -> None:
-    """``mock_testing_fallbacks=True`` (and the context/content variants) fail the first group at once."""
-    kind, plan.mock = plan.mock, None
-    if kind is None:
-        return
-    name, label, configured = {
-        "mock_testing_fallbacks": ("InternalServerError", "Fallbacks", plan.fallbacks),
-        "mock_testing_context_fallbacks": (
-            "ContextWindowExceededError",
-            "Context_Window_Fallbacks",
-            plan.context_window_fallbacks,
-        ),
-        "mock_testing_content_policy_fallbacks": (
-            "ContentPolicyViolationError",
-            "Content_Policy_Fallbacks",
-            plan.content_policy_fallbacks,
-        ),
-    }[kind]
-    raise _error(name)(
-        message=f"This is a mock exception for model={group}, to trigger a fallback. {label}={configured}",
-        model=group,
-        llm_provider="",
-    )
-
-
-def _annotate(error: exceptions.LLMRelayError, group: str, plan: _Plan) -> None:
-    """Say in the message which group was asked for and what it could fall back to, as LiteLLM does."""
-    if "Received Model Group=" in error.message:
-        return
-    targets = dep.fallback_groups(plan.fallbacks, group) or None
-    error.message += f"\nReceived Model Group={group}\nAvailable Model Group Fallbacks={targets}"
-    error.args = (error.message,)
-
-
-def _note_retries(error: BaseException, attempts: int, budget: int) -> None:
-    if isinstance(error, exceptions.LLMRelayError):
-        error.num_retries = attempts
-        error.max_retries = budget
 
 
 def _max_input_tokens(deployment: dict[str, Any]) -> int | None:

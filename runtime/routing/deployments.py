@@ -14,8 +14,6 @@ import os
 import re
 from typing import Any
 
-from .. import exceptions
-
 ENV_PREFIX = "os.environ/"
 
 # litellm_params keys that steer routing and never reach the SDK call.
@@ -158,11 +156,3 @@ def fallback_groups(fallbacks: Any, model_group: str) -> list[str]:
 
 def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
-
-
-def unknown_model(model: str) -> Exception:
-    return exceptions.get_class("BadRequestError")(
-        message=f"You passed in model={model}. There is no 'model_name' with this string ",
-        model=model,
-        llm_provider="",
-    )

@@ -169,34 +169,6 @@ class RouterState:
                 table.clear()  # type: ignore[attr-defined]
 
 
-def cooldown_required(error: BaseException, status: int) -> bool:
-    """Whether this kind of failure may cool a deployment down at all (LiteLLM's rule).
-
-    Connection errors do not (the network, not the deployment, is at fault); of the 4xx statuses
-    only 401, 404, 408 and 429 do (a bad request is the caller's fault); 5xx and others do.
-    """
-    from .. import exceptions
-
-    if isinstance(error, exceptions.get_class("APIConnectionError")):
-        return False
-    if 400 <= status < 500:
-        return status in (401, 404, 408, 429)
-    return True
-
-
-def retryable_status(status: int) -> bool:
-    """LiteLLM's ``_should_retry``: timeouts, conflicts, rate limits and server errors."""
-    return status in (408, 409, 429) or status >= 500
-
-
-def status_of(error: BaseException) -> int:
-    status = getattr(error, "status_code", None)
-    try:
-        return int(status) if status is not None else 500
-    except (TypeError, ValueError):
-        return 500
-
-
 class ParallelLimits:
     """Per-deployment caps on calls in flight (``max_parallel_requests``): a call waits for a slot.
 
