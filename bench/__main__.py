@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import clients
-from .fakeupstream import spawn
+from .fakeupstream import spawn, stop
 
 
 def pct(values: list[float], p: float) -> float:
@@ -277,8 +277,7 @@ def main(argv: list[str] | None = None) -> None:
             show(f"{case.name} ({case.model})", figures)
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(5)
+            stop(proc)
     if a.json:
         print("BENCHJSON " + json.dumps(results))
 

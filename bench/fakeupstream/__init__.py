@@ -27,9 +27,19 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .server import DIALECTS, Recorded, Reply, Server, Settings, start
+from .server import DIALECTS, Recorded, Reply, Server, Settings, close_connections, start
 
-__all__ = ["DIALECTS", "FakeUpstream", "Recorded", "Reply", "Server", "Settings", "free_port", "spawn"]
+__all__ = [
+    "DIALECTS",
+    "FakeUpstream",
+    "Recorded",
+    "Reply",
+    "Server",
+    "Settings",
+    "free_port",
+    "spawn",
+    "stop",
+]
 
 
 def free_port() -> int:
@@ -88,6 +98,8 @@ class FakeUpstream:
         self._started.set()
         await self._stop.wait()
         listener.close()
+        close_connections(self.server)
+        await asyncio.sleep(0)  # let the transports finish closing before the loop ends
 
     def wait_for(self, predicate: Any, timeout: float = 5.0) -> bool:
         """Poll ``predicate()`` until it is true or ``timeout`` passes (for server-side effects)."""
@@ -137,3 +149,14 @@ def spawn(
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError("fake upstream did not answer /health within 10 s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> str:
+    """Stop a server started by :func:`spawn`; return what it printed (its counters)."""
+    proc.terminate()
+    try:
+        _, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err.decode(errors="replace") if err else ""

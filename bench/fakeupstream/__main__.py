@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 
-from .server import DIALECTS, Server, Settings, start
+from .server import DIALECTS, Server, Settings, close_connections, start
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,6 +63,7 @@ async def serve(server: Server, host: str, port: int) -> None:
     )
     await stop.wait()
     listener.close()
+    close_connections(server)
     print(f"fake upstream stats: {json.dumps(server.stats)}", file=sys.stderr, flush=True)
 
 

@@ -104,6 +104,7 @@ class Server:
         self.stats: collections.Counter[str] = collections.Counter()
         self.requests: list[Recorded] = []
         self.open_connections = 0
+        self.protocols: set[HTTPProtocol] = set()
         self._script: collections.deque[Reply] = collections.deque()
         self._cache: dict[tuple[Any, ...], Any] = {}
 
@@ -299,6 +300,7 @@ class HTTPProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        self.server.protocols.add(self)
         self.server.open_connections += 1
         self.server.stats["connections"] += 1
         sock = transport.get_extra_info("socket")
@@ -307,6 +309,7 @@ class HTTPProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self.server.protocols.discard(self)
         self.server.open_connections -= 1
         if self.busy:
             self.server.stats["aborted"] += 1  # the client went away before the answer was complete
@@ -438,6 +441,13 @@ def _dechunk(buf: bytearray, pos: int) -> tuple[bytes, int] | None:
             return None
         body += buf[line_end + 2 : line_end + 2 + size]
         pos = line_end + 2 + size + 2
+
+
+def close_connections(server: Server) -> None:
+    """Close every client connection (at shutdown, so no socket is left to the collector)."""
+    for protocol in list(server.protocols):
+        if protocol.transport is not None:
+            protocol.transport.close()
 
 
 async def start(server: Server, host: str = "127.0.0.1", port: int = 0) -> asyncio.Server:

@@ -517,7 +517,7 @@ def test_fake_upstream_reads_chunked_bodies_and_pipelined_requests(loopback: Fak
 
 
 def test_fake_upstream_cli_serves_one_dialect() -> None:
-    from bench.fakeupstream import spawn
+    from bench.fakeupstream import spawn, stop
 
     proc, url = spawn(None, "--dialect", "anthropic", "--chunks", "3")
     try:
@@ -526,8 +526,8 @@ def test_fake_upstream_cli_serves_one_dialect() -> None:
             stream = client.post(url + "/v1/messages", json={"model": "claude", "stream": True}).text
             stats = client.get(url + "/stats").json()
     finally:
-        proc.terminate()
-        proc.wait(10)
+        counters = stop(proc)
+    assert '"messages": 1' in counters
     events = [line[7:] for line in stream.splitlines() if line.startswith("event: ")]
     assert events == [
         "message_start",
