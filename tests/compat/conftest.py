@@ -20,6 +20,7 @@ _SETTINGS = {
     "api_base": lambda: None,
     "headers": lambda: None,
     "num_retries": lambda: None,
+    "api_key": lambda: None,
 }
 
 
