@@ -737,11 +737,7 @@ class Router:
         """How many retries this call may make in all; 0 once the error should not be retried.
 
         A ``retry_policy`` (or ``model_group_retry_policy[group]``) entry for the error's class sets the
-        count and skips the checks below, as in LiteLLM. Otherwise an error is not retried when it
-        has its own fallbacks (context window, content policy), when its status is not retryable
-        (a bad request; 401/403 are retried only if another deployment can take the call), when
-        the model is not found, when a rate-limited group has no healthy deployment left but has
-        fallbacks, or when no healthy deployment is left at all.
+        count and skips ``policy.should_retry``, as in LiteLLM; otherwise that rule decides.
         """
         retry_policy = self.model_group_retry_policy.get(group, self.retry_policy)
         from_policy = policy.policy_value(retry_policy, policy.RETRY_POLICY_KEYS, error)
