@@ -13,8 +13,9 @@ CAPABILITIES: tuple[str, ...] = (
     "embeddings",
     "images",  # image generation
     "text_completion",  # the legacy /completions shape
+    "responses",  # the Responses API called natively (others reach it through the chat bridge)
     "errors",  # the error statuses (and in-stream error events) the provider documents
 )
 
 # Capabilities that need their own endpoint; the others ride on chat.
-ENDPOINT_CAPABILITIES = ("chat", "embeddings", "images", "text_completion")
+ENDPOINT_CAPABILITIES = ("chat", "embeddings", "images", "text_completion", "responses")

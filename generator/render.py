@@ -16,14 +16,26 @@ from .loader import LoadedSpec
 from .schema import Endpoint, ParamTarget, ProviderSpec, TransformRef
 
 # The request field that carries each endpoint's main input.
-INPUT_KEYS = {"chat": "messages", "embeddings": "input", "images": "prompt", "text_completion": "prompt"}
+INPUT_KEYS = {
+    "chat": "messages",
+    "embeddings": "input",
+    "images": "prompt",
+    "text_completion": "prompt",
+    "responses": "input",
+}
 # Method names on the adapter, and the canonical parser used when a dialect speaks OpenAI's format.
 METHODS = {
     "chat": ("chat_request", "parse_chat", "parse_chat"),
     "embeddings": ("embeddings_request", "parse_embeddings", "parse_embedding"),
     "images": ("images_request", "parse_images", "parse_image"),
     "text_completion": ("text_completion_request", "parse_text_completion", "parse_text_completion"),
+    "responses": ("responses_request", "parse_responses", "parse_responses"),
 }
+# The method that starts a stream translator; chat's keeps the name the runtime has always used.
+STREAM_METHODS = {"chat": "new_stream", "responses": "new_responses_stream"}
+# Endpoints compiled only when the capability is declared too (children inherit the endpoint
+# from their dialect but not the capability: without it the runtime bridges through chat).
+OPT_IN_ENDPOINTS = frozenset({"responses"})
 USAGE_FIELDS = (
     "prompt_tokens",
     "completion_tokens",
@@ -55,6 +67,7 @@ class EndpointContext:
     known: list[str]
     defaults: list[tuple[list[str], str, Any]]
     usage: dict[str, list[str]] = field(default_factory=dict)
+    stream_method: str = "new_stream"
 
 
 def _split(path: str) -> tuple[list[str], str]:
@@ -88,6 +101,7 @@ def _endpoint_context(capability: str, endpoint: Endpoint) -> EndpointContext:
         known=known,
         defaults=defaults,
         usage=dict(endpoint.response.usage),
+        stream_method=STREAM_METHODS.get(capability, f"new_{capability}_stream"),
     )
 
 
@@ -112,7 +126,9 @@ def supported_params(spec: ProviderSpec, capability: str) -> list[str]:
 def adapter_context(loaded: LoadedSpec) -> dict[str, Any]:
     spec = loaded.spec
     endpoints = [
-        _endpoint_context(cap, getattr(spec, cap)) for cap in INPUT_KEYS if getattr(spec, cap) is not None
+        _endpoint_context(cap, getattr(spec, cap))
+        for cap in INPUT_KEYS
+        if getattr(spec, cap) is not None and (cap not in OPT_IN_ENDPOINTS or cap in spec.capabilities)
     ]
     chat = spec.chat
     return {

@@ -193,6 +193,9 @@ class ProviderSpec(Strict):
     embeddings: Endpoint | None = None
     images: Endpoint | None = None
     text_completion: Endpoint | None = None
+    # The Responses API, called natively only when ``responses`` is also a declared capability:
+    # children of a dialect inherit the endpoint but list their own capabilities.
+    responses: Endpoint | None = None
     errors: Errors = Errors()
     models: dict[str, Model] = {}
 

@@ -41,6 +41,11 @@ _LAZY: dict[str, str] = {
     "aimage_generation": "main",
     "text_completion": "main",
     "atext_completion": "main",
+    "responses": "responses_api",
+    "aresponses": "responses_api",
+    "encode_response_id": "ids",
+    "decode_response_id": "ids",
+    "ResponsesAPIResponse": "responses_types",
     "stream_chunk_builder": "utils",  # LiteLLM semantics: utils wraps stream_builder
     "CustomStreamWrapper": "streaming",
     "CustomLogger": "hooks",
