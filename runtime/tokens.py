@@ -155,7 +155,8 @@ def _count(text: str, encoding: Any) -> int:
 
 
 def _message_tokens(message: dict[str, Any], encoding: Any) -> int:
-    total = _PER_MESSAGE + _count(_text_of(message.get("content")), encoding)
+    content = message.get("content")
+    total = _PER_MESSAGE + _count(_text_of(content), encoding) + _images_tokens(content)
     total += _count(str(message.get("role", "")), encoding)
     if message.get("name"):
         total += _PER_NAME + _count(str(message["name"]), encoding)
@@ -164,6 +165,105 @@ def _message_tokens(message: dict[str, Any], encoding: Any) -> int:
     if message.get("tool_call_id"):
         total += _count(str(message["tool_call_id"]), encoding)
     return total
+
+
+# --- images: OpenAI's vision pricing rule -----------------------------------------------------------
+# https://platform.openai.com/docs/guides/images-vision#calculating-costs: "low" detail costs 85
+# tokens; otherwise the image is fitted in 2048x2048, its short side scaled to 768, and each 512px
+# tile costs 170 on top of the 85. The size is read from an inline (data:) image's header; a URL is
+# never fetched, so it counts as 85 (LiteLLM does the same when it cannot read the image).
+_IMAGE_BASE = 85
+_IMAGE_TILE = 170
+
+
+def _images_tokens(content: Any) -> int:
+    if not isinstance(content, list):
+        return 0
+    total = 0
+    for part in content:
+        if isinstance(part, dict) and part.get("type") == "image_url":
+            image = part.get("image_url")
+            url, detail = (
+                (image.get("url", ""), image.get("detail", "auto"))
+                if isinstance(image, dict)
+                else (image, "auto")
+            )
+            total += image_tokens(str(url or ""), detail)
+    return total
+
+
+def image_tokens(url: str, detail: str = "auto") -> int:
+    """Tokens OpenAI charges for one image (see the rule above)."""
+    size = None if detail == "low" else _inline_image_size(url)
+    if size is None:
+        return _IMAGE_BASE
+    width, height = size
+    scale = min(1.0, 2048 / max(width, height))
+    width, height = width * scale, height * scale
+    scale = min(1.0, 768 / min(width, height))
+    width, height = width * scale, height * scale
+    tiles = -(-int(width) // 512) * -(-int(height) // 512)
+    return _IMAGE_BASE + _IMAGE_TILE * tiles
+
+
+def _inline_image_size(url: str) -> tuple[int, int] | None:
+    header, sep, data = url.partition(",")
+    if not (sep and header.startswith("data:image/") and header.endswith(";base64")):
+        return None
+    try:
+        head = base64.b64decode(data[:65536] + "=" * (-len(data[:65536]) % 4))
+    except ValueError:
+        return None
+    return _size_from_header(head)
+
+
+def _size_from_header(head: bytes) -> tuple[int, int] | None:
+    """Width and height from the first bytes of a PNG, GIF, WebP or JPEG file."""
+    import struct
+
+    try:
+        if head.startswith(b"\x89PNG\r\n\x1a\n"):
+            return struct.unpack(">II", head[16:24])
+        if head[:6] in (b"GIF87a", b"GIF89a"):
+            return struct.unpack("<HH", head[6:10])
+        if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+            return _webp_size(head)
+        if head[:2] == b"\xff\xd8":
+            return _jpeg_size(head)
+    except struct.error:
+        return None
+    return None
+
+
+def _webp_size(head: bytes) -> tuple[int, int] | None:
+    import struct
+
+    kind = head[12:16]
+    if kind == b"VP8 ":
+        width, height = struct.unpack("<HH", head[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if kind == b"VP8L":
+        bits = int.from_bytes(head[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if kind == b"VP8X":
+        return int.from_bytes(head[24:27], "little") + 1, int.from_bytes(head[27:30], "little") + 1
+    return None
+
+
+def _jpeg_size(head: bytes) -> tuple[int, int] | None:
+    import struct
+
+    i = 2
+    while i + 9 < len(head):
+        if head[i] != 0xFF:
+            return None
+        marker = head[i + 1]
+        length = struct.unpack(">H", head[i + 2 : i + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2):  # start of frame: height, then width
+            height, width = struct.unpack(">HH", head[i + 5 : i + 9])
+            return width, height
+        i += 2 + length
+    return None
 
 
 class _HuggingFaceTokenizer:

@@ -62,6 +62,48 @@ def test_token_counter() -> None:
     assert token_counter(model="gpt-4o", messages=messages) == 13
 
 
+def _png_data_url(width: int, height: int) -> str:
+    import base64
+    import struct
+
+    header = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", 13)
+        + b"IHDR"
+        + struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    )
+    return "data:image/png;base64," + base64.b64encode(header + b"\0\0\0\0").decode()
+
+
+def test_token_counter_counts_images_as_openai_prices_them() -> None:
+    def with_image(url: str, detail: str) -> list[dict]:
+        parts = [
+            {"type": "text", "text": "hi"},
+            {"type": "image_url", "image_url": {"url": url, "detail": detail}},
+        ]
+        return [{"role": "user", "content": parts}]
+
+    text_only = litellm.token_counter(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+    assert (
+        litellm.token_counter(model="gpt-4o", messages=with_image(_png_data_url(1, 1), "low"))
+        == text_only + 85
+    )
+    # OpenAI's worked examples: 1024x1024 high detail is 765 tokens, 2048x4096 is 1105
+    assert (
+        litellm.token_counter(model="gpt-4o", messages=with_image(_png_data_url(1024, 1024), "high"))
+        == text_only + 765
+    )
+    assert (
+        litellm.token_counter(model="gpt-4o", messages=with_image(_png_data_url(2048, 4096), "auto"))
+        == text_only + 1105
+    )
+    # a remote image is never fetched: it counts as the base 85
+    assert (
+        litellm.token_counter(model="gpt-4o", messages=with_image("https://example.com/a.png", "high"))
+        == text_only + 85
+    )
+
+
 def test_model_info_and_model_cost() -> None:
     info = litellm.get_model_info("gpt-4o")
     assert (info["max_tokens"], info["max_input_tokens"], info["max_output_tokens"]) == (16384, 128000, 16384)
