@@ -861,6 +861,7 @@ class Router:
         kwargs["model_info"] = deployment["model_info"]
         kwargs["litellm_metadata"] = {
             **(kwargs.get("litellm_metadata") or {}),
+            **(self.default_litellm_params.get("metadata") or {}),  # merged, not replaced, as in LiteLLM
             **(kwargs.pop("metadata", None) or {}),
             "model_group": group,
             "deployment": sent["model"],

@@ -288,7 +288,8 @@ def test_metadata_reaches_callbacks_with_the_deployment_and_never_the_provider(u
                     "api_key": "sk-test",
                 },
             }
-        ]
+        ],
+        default_litellm_params={"metadata": {"app": "demo"}},
     )
     router.completion(model="gpt", messages=MESSAGES, metadata={"tags": ["team-a"]})
     hooks.flush()
@@ -296,6 +297,7 @@ def test_metadata_reaches_callbacks_with_the_deployment_and_never_the_provider(u
     (kwargs,) = logged
     metadata = kwargs["litellm_metadata"]
     assert metadata["tags"] == ["team-a"] and metadata["model_group"] == "gpt"
+    assert metadata["app"] == "demo"  # the router's default metadata is merged with the request's
     assert metadata["model_info"]["id"] == router.get_model_ids()[0]
     assert metadata["deployment"] == "openai/gpt-4o-mini"
 
