@@ -98,7 +98,7 @@ def validate(body: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
             and (value < 0 or not math.isfinite(value))
         ):
             raise bad_request(f"'{name}' must be a non-negative number.", name)
-        if name in ("models", "teams") and not all(isinstance(m, str) for m in value):
+        if name in ("models", "teams") and not all(isinstance(m, str) for m in body[name]):
             raise bad_request(f"'{name}' must be a list of strings.", name)
         out[name] = value
     for name in ("duration", "budget_duration"):

@@ -366,7 +366,8 @@ def _as_proxy_error(exc: Exception) -> ProxyError:
 async def chat_completions(gw: Gateway, request: Request) -> Response | None:
     call = await admit(gw, request, "acompletion", "messages")
     if call.body.get("stream"):
-        return await _stream_chat(gw, request, call)
+        await _stream_chat(gw, request, call)  # answers through request.send itself
+        return None
     return await _complete(gw, request, call, "acompletion")
 
 

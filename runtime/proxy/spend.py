@@ -256,11 +256,9 @@ async def _existing_ids(conn: Any, ids: list[str]) -> set[str]:
 
 
 def _insert_for(engine: AsyncEngine) -> Any:
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:

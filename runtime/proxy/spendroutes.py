@@ -86,8 +86,10 @@ def rows_query(conds: list[Any], limit: int) -> sa.Select:
 
 
 def summary_queries(dialect: str, conds: list[Any]) -> list[sa.Select]:
-    day = sa.func.date(logs.c.start_time) if dialect == "sqlite" else sa.cast(logs.c.start_time, sa.Date)
-    day = day.label("day")
+    expr: Any = (
+        sa.func.date(logs.c.start_time) if dialect == "sqlite" else sa.cast(logs.c.start_time, sa.Date)
+    )
+    day = expr.label("day")
     total = sa.func.sum(logs.c.spend).label("spend")
     return [
         sa.select(day, logs.c.user_id, total).where(*conds).group_by(day, logs.c.user_id),

@@ -107,8 +107,8 @@ async def update(
 async def delete(engine: AsyncEngine, table: sa.Table, column: str, values: list[Any]) -> list[Any]:
     """Delete rows whose ``column`` is in ``values``; returns the values actually deleted."""
     async with engine.begin() as conn:
-        found = (await conn.execute(sa.select(table.c[column]).where(table.c[column].in_(values)))).scalars()
-        found = list(found)
+        result = await conn.execute(sa.select(table.c[column]).where(table.c[column].in_(values)))
+        found = list(result.scalars())
         if found:
             await conn.execute(sa.delete(table).where(table.c[column].in_(found)))
     return found
