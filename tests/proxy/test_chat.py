@@ -405,3 +405,34 @@ async def test_wildcard_deployments_and_request_tags(tmp_path) -> None:
         (row,) = await spend_rows(gw)
         assert row["model"] == "mock/anything" and row["model_group"] == "mock/anything"
         assert row["metadata"] == {"tags": ["job:nightly"]}
+
+
+async def test_tpm_limit_counts_the_tokens_of_finished_calls(gateway) -> None:
+    _gw, client = gateway
+    key = await new_key(client, tpm_limit=10)  # one mock answer uses more than 10 tokens
+    first = await client.post(
+        "/v1/chat/completions", json={"model": "demo", "messages": MSG}, headers=bearer(key)
+    )
+    assert first.status_code == 200 and first.json()["usage"]["total_tokens"] > 10
+    second = await client.post(
+        "/v1/chat/completions", json={"model": "demo", "messages": MSG}, headers=bearer(key)
+    )
+    assert second.status_code == 429 and "tokens per minute" in second.json()["error"]["message"]
+
+
+async def test_user_budget_applies_to_all_of_its_keys(gateway) -> None:
+    _gw, client = gateway
+    user = (
+        await client.post(
+            "/user/new", json={"user_id": "spender", "max_budget": 0.00001}, headers=admin_headers()
+        )
+    ).json()
+    other_key = await new_key(client, user_id="spender")
+    r = await client.post(
+        "/v1/chat/completions", json={"model": "demo", "messages": MSG}, headers=bearer(user["key"])
+    )
+    assert r.status_code == 200 and float(r.headers["x-litellm-response-cost"]) >= 0.00001
+    r = await client.post(
+        "/v1/chat/completions", json={"model": "demo", "messages": MSG}, headers=bearer(other_key)
+    )
+    assert r.status_code == 400 and "user" in r.json()["error"]["message"]
