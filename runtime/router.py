@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import random
 import threading
@@ -280,7 +281,10 @@ class Router:
         self.enable_pre_call_checks = bool(enable_pre_call_checks)
         self.default_max_parallel_requests = default_max_parallel_requests
         self.optional_pre_call_checks = list(optional_pre_call_checks or [])
-        unknown_checks = set(self.optional_pre_call_checks) - set(_AFFINITY_CHECKS)
+        unknown_checks = set(self.optional_pre_call_checks) - {
+            *_AFFINITY_CHECKS,
+            "responses_api_deployment_check",
+        }
         if unknown_checks:
             logger.warning(
                 "llmrelay Router: optional_pre_call_checks %s have no effect here", sorted(unknown_checks)
@@ -500,7 +504,11 @@ class Router:
             raise errors.unknown_model(model)
         candidates = self._candidates(model, group, messages)
         pins = self._affinity_keys(model, request_kwargs)
-        chosen = self._pinned(pins, candidates) or self._pick(model, candidates, messages, input)
+        chosen = (
+            _previous_response_deployment(request_kwargs, candidates)
+            or self._pinned(pins, candidates)
+            or self._pick(model, candidates, messages, input)
+        )
         for key in pins:
             self._state.pin(key, chosen["model_info"]["id"], self.deployment_affinity_ttl_seconds)
         return chosen
@@ -599,6 +607,14 @@ class Router:
 
     async def atext_completion(self, model: str, prompt: Any = None, **kwargs: Any) -> Any:
         return await self._arun("text_completion", model, {"prompt": prompt, **kwargs})
+
+    def responses(self, input: Any = None, model: str | None = None, **kwargs: Any) -> Any:
+        """The Responses API through the router. A ``previous_response_id`` the SDK minted for one of
+        this router's deployments continues on that deployment while it is available."""
+        return self._run("responses", _required(model), {"input": input, **kwargs})
+
+    async def aresponses(self, input: Any = None, model: str | None = None, **kwargs: Any) -> Any:
+        return await self._arun("responses", _required(model), {"input": input, **kwargs})
 
     # --- fallbacks ---------------------------------------------------------------------------
 
@@ -773,8 +789,6 @@ class Router:
 
     def _attempt(self, plan: _Plan, group: str, first: bool) -> Any:
         deployment, kwargs = self._prepare(plan, group, first)
-        from . import main
-
         deployment_id = deployment["model_info"]["id"]
         limit = self._parallel_limit(deployment)
         slot = self._parallel.for_threads(deployment_id, limit) if limit else contextlib.nullcontext()
@@ -782,7 +796,7 @@ class Router:
         started = self._timer()
         try:
             with slot:
-                response = getattr(main, plan.fn)(**kwargs)
+                response = _sdk(plan.fn)(**kwargs)
         except Exception as error:
             self._failed(deployment, error)
             raise
@@ -792,8 +806,6 @@ class Router:
 
     async def _aattempt(self, plan: _Plan, group: str, first: bool) -> Any:
         deployment, kwargs = await self._aprepare(plan, group, first)
-        from . import main
-
         deployment_id = deployment["model_info"]["id"]
         limit = self._parallel_limit(deployment)
         slot = self._parallel.for_loop(deployment_id, limit) if limit else contextlib.nullcontext()
@@ -801,7 +813,7 @@ class Router:
         started = self._timer()
         try:
             async with slot:  # type: ignore[attr-defined]
-                response = await getattr(main, "a" + plan.fn)(**kwargs)
+                response = await _sdk("a" + plan.fn)(**kwargs)
         except Exception as error:
             self._failed(deployment, error)
             raise
@@ -966,6 +978,38 @@ class Router:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+# SDK calls that live outside runtime/main.py, by module
+_SDK_MODULES = {"responses": "responses_api", "aresponses": "responses_api"}
+
+
+def _sdk(name: str) -> Callable[..., Any]:
+    """The SDK function the router calls (``completion``, ``aembedding``, ``responses``…)."""
+    module = importlib.import_module(f".{_SDK_MODULES.get(name, 'main')}", __package__)
+    return getattr(module, name)
+
+
+def _previous_response_deployment(
+    request_kwargs: dict[str, Any] | None, candidates: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The deployment that created ``previous_response_id`` (its ID carries the deployment id), so a
+    conversation continues where its earlier turns are stored — while that deployment is available.
+    (LiteLLM does this with ``optional_pre_call_checks=["responses_api_deployment_check"]``; here it
+    is always on, since another deployment cannot continue the conversation.)"""
+    previous = (request_kwargs or {}).get("previous_response_id")
+    if not isinstance(previous, str):
+        return None
+    from .ids import decode_response_id
+
+    model_id = decode_response_id(previous)["model_id"]
+    return next((d for d in candidates if d["model_info"]["id"] == model_id), None)
+
+
+def _required(model: str | None) -> str:
+    if not model:
+        raise errors.error_class("BadRequestError")(message="'model' is required", param="model")
+    return model
 
 
 def _chosen(deployment: Any, group: str) -> dict[str, Any]:
