@@ -19,10 +19,17 @@ _registered: dict[str, dict[str, Any]] = {}  # register_model entries, keyed lik
 _view: dict[str, dict[str, Any]] | None = None  # llmrelay.model_cost, built on first access
 
 
-def _generated() -> Any:
-    from .generated import registry
+_registry_module: Any = None
 
-    return registry
+
+def _generated() -> Any:
+    """The generated registry, imported on first use (an import statement per call costs)."""
+    global _registry_module
+    if _registry_module is None:
+        from .generated import registry
+
+        _registry_module = registry
+    return _registry_module
 
 
 def providers() -> list[str]:
@@ -105,8 +112,22 @@ def _user_row(model: str) -> dict[str, Any] | None:
     return {**row, "_key": model}
 
 
-def register(model_cost: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Add or override model table rows (LiteLLM's ``register_model`` format)."""
+def _load_rows(source: str) -> dict[str, dict[str, Any]]:
+    """Rows from a JSON document: an http(s) URL (as LiteLLM's ``register_model(url)``) or a file path."""
+    if source.startswith(("http://", "https://")):
+        import httpx
+
+        return httpx.get(source, timeout=10).raise_for_status().json()
+    import json
+    from pathlib import Path
+
+    return json.loads(Path(source).read_text())
+
+
+def register(model_cost: dict[str, dict[str, Any]] | str) -> dict[str, dict[str, Any]]:
+    """Add or override model table rows (LiteLLM's ``register_model`` format, or a URL/path to one)."""
+    if isinstance(model_cost, str):
+        model_cost = _load_rows(model_cost)
     for name, info in model_cost.items():
         if not isinstance(info, dict):
             raise TypeError(f"register_model: the entry for {name!r} must be a dict of model info")
