@@ -320,17 +320,29 @@ def token_counter(
     return {"tokens": total, "exact": exact and encoding is not None, "method": method}
 
 
-def encode(model: str = "", text: str = "", **_: Any) -> list[int]:
-    """Token ids of ``text`` for the model's encoding (LiteLLM's ``encode``); needs tiktoken."""
+def _encoder(model: str, custom_tokenizer: dict[str, Any] | None, what: str) -> Any:
+    if custom_tokenizer is not None:
+        return _custom(custom_tokenizer)[0]
     encoding, _method, _exact = _tokenizer(model)
     if encoding is None:
-        raise ImportError("encode() needs tiktoken: pip install 'llmrelay[tokenizers]'")
-    return encoding.encode(text, disallowed_special=())
+        raise ImportError(f"{what}() needs tiktoken: pip install 'llmrelay[tokenizers]'")
+    return encoding
 
 
-def decode(model: str = "", tokens: list[int] | None = None, **_: Any) -> str:
-    """Text of token ids for the model's encoding (LiteLLM's ``decode``); needs tiktoken."""
-    encoding, _method, _exact = _tokenizer(model)
-    if encoding is None:
-        raise ImportError("decode() needs tiktoken: pip install 'llmrelay[tokenizers]'")
-    return encoding.decode(tokens or [])
+def encode(
+    model: str = "", text: str = "", custom_tokenizer: dict[str, Any] | None = None, **_: Any
+) -> list[int]:
+    """Token ids of ``text`` for the model's encoding, or the caller's ``custom_tokenizer`` (LiteLLM's ``encode``)."""
+    return _encoder(model, custom_tokenizer, "encode").encode(
+        text, **({} if custom_tokenizer else {"disallowed_special": ()})
+    )
+
+
+def decode(
+    model: str = "", tokens: list[int] | None = None, custom_tokenizer: dict[str, Any] | None = None, **_: Any
+) -> str:
+    """Text of token ids for the model's encoding, or the caller's ``custom_tokenizer`` (LiteLLM's ``decode``)."""
+    encoder = _encoder(model, custom_tokenizer, "decode")
+    if isinstance(encoder, _HuggingFaceTokenizer):
+        return encoder.tokenizer.decode(tokens or [])
+    return encoder.decode(tokens or [])

@@ -384,3 +384,39 @@ def test_pydantic_response_format_end_to_end_parse() -> None:
         .choices[0]
         .message.content
     )
+
+
+def test_encode_decode_as_in_the_token_usage_docs() -> None:
+    sample_text = "Hellö World, this is my input string!"
+    tokens = litellm.encode(model="gpt-4o", text=sample_text)
+    assert litellm.decode(model="gpt-4o", tokens=tokens) == sample_text
+    assert len(tokens) == litellm.token_counter(model="gpt-4o", text=sample_text)
+    from llmrelay.tokens import get_encoding
+
+    custom = {"type": "openai_tokenizer", "tokenizer": get_encoding("cl100k_base")}
+    custom_tokens = litellm.encode(model="", text=sample_text, custom_tokenizer=custom)
+    assert custom_tokens == get_encoding("cl100k_base").encode(sample_text)
+    assert litellm.decode(model="", tokens=custom_tokens, custom_tokenizer=custom) == sample_text
+    assert litellm.token_counter(custom_tokenizer=custom, text=sample_text) == len(custom_tokens)
+
+
+def test_register_model_from_a_json_document(tmp_path) -> None:  # noqa: ANN001
+    table = tmp_path / "model_prices.json"
+    table.write_text(
+        json.dumps(
+            {
+                "acme/acme-large": {
+                    "litellm_provider": "openai",
+                    "mode": "chat",
+                    "max_input_tokens": 32000,
+                    "input_cost_per_token": 3e-06,
+                    "output_cost_per_token": 9e-06,
+                }
+            }
+        )
+    )
+    litellm.register_model(str(table))
+    assert litellm.get_model_info("acme/acme-large")["max_input_tokens"] == 32000
+    assert litellm.cost_per_token(
+        model="acme/acme-large", prompt_tokens=10, completion_tokens=10
+    ) == pytest.approx((3e-05, 9e-05))
