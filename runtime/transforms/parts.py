@@ -304,7 +304,7 @@ def _function_response(message: dict[str, Any], tool_names: dict[str, str]) -> d
 # --- requests: tools, tool_choice, response_format, generation settings ---------------------
 
 
-def write_tools(call: Call, body: dict[str, Any], search_tool: str = "googleSearch") -> None:
+def write_tools(call: Call, body: dict[str, Any], search_tool: str) -> None:
     """Request transform: ``tools`` / ``web_search_options`` -> ``tools``; ``tool_choice`` -> ``toolConfig``.
 
     Function tools become one ``functionDeclarations`` entry; entries in the provider's own

@@ -262,7 +262,7 @@ def test_write_tools_declarations_native_entries_and_web_search():
         tool_choice={"type": "function", "function": {"name": "g"}},
     )
     body: dict[str, Any] = {}
-    parts.write_tools(call, body)
+    parts.write_tools(call, body, search_tool="googleSearch")
     assert body["tools"] == [
         {
             "functionDeclarations": [
@@ -278,7 +278,7 @@ def test_write_tools_declarations_native_entries_and_web_search():
 
 def test_write_tools_leaves_body_alone_without_tools():
     body: dict[str, Any] = {}
-    parts.write_tools(make_call(), body)
+    parts.write_tools(make_call(), body, search_tool="googleSearch")
     assert body == {}
 
 
