@@ -14,6 +14,7 @@ says so: the history is never dropped silently.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import OrderedDict
@@ -21,7 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import exceptions, http, main, registry
+from . import exceptions, hooks, http, main, registry
 from .adapter import Adapter, Call
 from .ids import decode_response_id, encode_response_id
 from .responses_types import ResponsesAPIResponse, ResponsesAPIStreamEvent
@@ -182,25 +183,56 @@ def _native_call(plan: _Plan) -> tuple[Adapter, Call, dict[str, Any]]:
 
 
 def _native_sync(plan: _Plan) -> Any:
-    started = time.perf_counter()
+    started_wall, started = time.time(), time.perf_counter()
     adapter, call, control = _native_call(plan)
-    request = adapter.responses_request(call)  # type: ignore[attr-defined]
-    if call.stream:
-        response = http.send(adapter, call, request, main._retries(control), stream=True)
-        return ResponsesStream(_native_events(adapter, call, response), None, call)
-    response = http.send(adapter, call, request, main._retries(control))
-    return _attach(adapter.parse_responses(call, response.content), call, started)  # type: ignore[attr-defined]
+    log_kwargs = _log_kwargs(plan, call, control)
+    if log_kwargs is not None:
+        hooks.pre_call(plan.model, plan.input, log_kwargs)
+    try:
+        request = adapter.responses_request(call)  # type: ignore[attr-defined]
+        if call.stream:
+            response = http.send(adapter, call, request, main._retries(control), stream=True)
+            events = _native_events(adapter, call, response, log_kwargs, started_wall)
+            return ResponsesStream(events, None, call)
+        response = http.send(adapter, call, request, main._retries(control))
+        result = _attach(adapter.parse_responses(call, response.content), call, started)  # type: ignore[attr-defined]
+    except Exception as exc:
+        main._report("failure", log_kwargs, exc, started_wall)
+        raise
+    main._report("success", log_kwargs, result, started_wall)
+    return result
 
 
 async def _native_async(plan: _Plan) -> Any:
-    started = time.perf_counter()
+    started_wall, started = time.time(), time.perf_counter()
     adapter, call, control = _native_call(plan)
-    request = adapter.responses_request(call)  # type: ignore[attr-defined]
-    if call.stream:
-        response = await http.asend(adapter, call, request, main._retries(control), stream=True)
-        return ResponsesStream(None, _anative_events(adapter, call, response), call)
-    response = await http.asend(adapter, call, request, main._retries(control))
-    return _attach(adapter.parse_responses(call, response.content), call, started)  # type: ignore[attr-defined]
+    log_kwargs = _log_kwargs(plan, call, control)
+    if log_kwargs is not None:
+        await hooks.async_pre_call(plan.model, plan.input, log_kwargs)
+    try:
+        request = adapter.responses_request(call)  # type: ignore[attr-defined]
+        if call.stream:
+            response = await http.asend(adapter, call, request, main._retries(control), stream=True)
+            events = _anative_events(adapter, call, response, log_kwargs, started_wall)
+            return ResponsesStream(None, events, call)
+        response = await http.asend(adapter, call, request, main._retries(control))
+        result = _attach(adapter.parse_responses(call, response.content), call, started)  # type: ignore[attr-defined]
+    except Exception as exc:
+        main._report("failure", log_kwargs, exc, started_wall)
+        raise
+    main._report("success", log_kwargs, result, started_wall)
+    return result
+
+
+def _log_kwargs(plan: _Plan, call: Call, control: dict[str, Any]) -> dict[str, Any] | None:
+    """What callbacks receive (None when nobody listens, so the hot path builds nothing)."""
+    if not hooks.any_registered():
+        return None
+    return {
+        **main._kwargs_for_log(plan.model, None, control, call.params),
+        "input": plan.input,
+        "call_type": "responses",
+    }
 
 
 def _attach(result: ResponsesAPIResponse, call: Call, started: float) -> ResponsesAPIResponse:
@@ -212,45 +244,95 @@ def _attach(result: ResponsesAPIResponse, call: Call, started: float) -> Respons
     return result
 
 
-def _native_events(adapter: Adapter, call: Call, response: Any) -> Iterator[ResponsesAPIStreamEvent]:
+def _native_events(
+    adapter: Adapter, call: Call, response: Any, log_kwargs: dict[str, Any] | None, started: float
+) -> Iterator[ResponsesAPIStreamEvent]:
     import httpx
 
     translator = adapter.new_responses_stream(call)  # type: ignore[attr-defined]
     decoder = SSEDecoder()  # the Responses API streams Server-Sent Events
+    final: list[ResponsesAPIResponse] = []
     try:
         for data in response.iter_bytes():
             for event in decoder.feed(data):
-                yield from translator.feed(event.event, event.data)
+                yield from _noted(translator.feed(event.event, event.data), final)
         for event in decoder.flush():
-            yield from translator.feed(event.event, event.data)
-        yield from translator.close()
+            yield from _noted(translator.feed(event.event, event.data), final)
+        yield from _noted(translator.close(), final)
     except httpx.HTTPError as exc:
-        raise http.transport_error(exc, call, adapter) from exc
+        error = http.transport_error(exc, call, adapter)
+        main._report("failure", log_kwargs, error, started)
+        raise error from exc
+    except BaseException as exc:  # an error event, or the caller closed the stream early
+        main._report("failure", log_kwargs, _reportable(exc, call), started)
+        raise
     finally:
         response.close()
+    _settle(final, call, log_kwargs, started)
 
 
 async def _anative_events(
-    adapter: Adapter, call: Call, response: Any
+    adapter: Adapter, call: Call, response: Any, log_kwargs: dict[str, Any] | None, started: float
 ) -> AsyncIterator[ResponsesAPIStreamEvent]:
     import httpx
 
     translator = adapter.new_responses_stream(call)  # type: ignore[attr-defined]
     decoder = SSEDecoder()
+    final: list[ResponsesAPIResponse] = []
     try:
         async for data in response.aiter_bytes():
             for event in decoder.feed(data):
-                for item in translator.feed(event.event, event.data):
+                for item in _noted(translator.feed(event.event, event.data), final):
                     yield item
         for event in decoder.flush():
-            for item in translator.feed(event.event, event.data):
+            for item in _noted(translator.feed(event.event, event.data), final):
                 yield item
-        for item in translator.close():
+        for item in _noted(translator.close(), final):
             yield item
     except httpx.HTTPError as exc:
-        raise http.transport_error(exc, call, adapter) from exc
+        error = http.transport_error(exc, call, adapter)
+        main._report("failure", log_kwargs, error, started)
+        raise error from exc
+    except BaseException as exc:
+        main._report("failure", log_kwargs, _reportable(exc, call), started)
+        raise
     finally:
         await response.aclose()
+    _settle(final, call, log_kwargs, started)
+
+
+def _reportable(exc: BaseException, call: Call) -> BaseException:
+    """Closing a stream before it ends is reported as a connection that did not finish."""
+    if isinstance(exc, GeneratorExit | asyncio.CancelledError):
+        return exceptions.get_class("APIConnectionError")(
+            message="stream closed before it finished", llm_provider=call.provider, model=call.model
+        )
+    return exc
+
+
+_FINAL_EVENTS = frozenset({"response.completed", "response.incomplete", "response.failed"})
+
+
+def _noted(
+    events: list[ResponsesAPIStreamEvent], final: list[ResponsesAPIResponse]
+) -> list[ResponsesAPIStreamEvent]:
+    """Pass events through, keeping the response the stream ends with."""
+    for event in events:
+        if event.type in _FINAL_EVENTS and event.response is not None:
+            final.append(event.response)
+    return events
+
+
+def _settle(
+    final: list[ResponsesAPIResponse], call: Call, log_kwargs: dict[str, Any] | None, started: float
+) -> None:
+    """The stream ended: price the final response and tell the callbacks."""
+    if not final:
+        return
+    result = final[-1]
+    result._hidden_params.update(custom_llm_provider=call.provider, model=call.model)
+    result._hidden_params["response_cost"] = main._cost(result, call)
+    main._report("success", log_kwargs, result, started)
 
 
 # --- bridge: through chat completions -------------------------------------------------------------
@@ -312,7 +394,8 @@ def _history(plan: _Plan) -> tuple[dict[str, Any], ...]:
 def _chat_kwargs(plan: _Plan, kwargs: dict[str, Any]) -> dict[str, Any]:
     """Chat completion keywords for the Responses keywords (ValueError names what cannot go)."""
     refused = sorted(k for k in _NOT_BRIDGEABLE if k in kwargs)
-    if refused and not kwargs.get("drop_params"):
+    drop = kwargs.get("drop_params", main._package().drop_params)
+    if refused and not drop:
         exceptions.raise_error(
             "UnsupportedParamsError",
             f"{plan.provider} answers Responses requests through chat completions, which cannot carry: "

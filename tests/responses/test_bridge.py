@@ -220,6 +220,14 @@ def test_params_chat_cannot_carry_are_refused_unless_dropped(sent: list[dict[str
     assert resp.output_text == "ok" and "background" not in sent[-1]["optional_params"]
 
 
+def test_global_drop_params_drops_them_too(
+    sent: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(llmrelay, "drop_params", True)
+    resp = llmrelay.responses(input="Hi", model=MODEL, max_tool_calls=3, mock_response="ok")
+    assert resp.output_text == "ok" and "max_tool_calls" not in sent[-1]["optional_params"]
+
+
 def test_non_function_tools_are_a_clear_error(sent: list[dict[str, Any]]) -> None:
     with pytest.raises(exceptions.BadRequestError, match="tool type 'web_search_preview'"):
         llmrelay.responses(

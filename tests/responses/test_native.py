@@ -169,3 +169,48 @@ def test_error_event_raises_from_the_iterator(cassette: object) -> None:
     assert seen == ["response.created", "response.in_progress"]  # events before the error still arrive
     assert "The server had an error processing your request" in str(info.value)
     assert info.value.llm_provider == "openai"
+
+
+class Outcomes(llmrelay.CustomLogger):
+    def __init__(self) -> None:
+        self.success: list[tuple[dict, object]] = []
+        self.failure: list[BaseException] = []
+
+    def log_success_event(self, kwargs, response_obj, start_time, end_time) -> None:  # type: ignore[no-untyped-def]
+        self.success.append((kwargs, response_obj))
+
+    def log_failure_event(self, kwargs, response_obj, start_time, end_time) -> None:  # type: ignore[no-untyped-def]
+        self.failure.append(kwargs["exception"])
+
+
+@pytest.mark.cassette("openai/responses/stream")
+def test_callbacks_see_the_finished_stream_once(cassette: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmrelay import hooks
+
+    logger = Outcomes()
+    monkeypatch.setattr(llmrelay, "callbacks", [logger])
+    for _ in llmrelay.responses(
+        input="Say hello in French.", model="openai/gpt-4.1-mini", stream=True, api_key=KEY
+    ):
+        pass
+    hooks.flush()
+    [(kwargs, final)] = logger.success
+    assert logger.failure == []
+    assert kwargs["input"] == "Say hello in French." and kwargs["call_type"] == "responses"
+    assert final.output_text == "Bonjour!"
+    assert kwargs["response_cost"] == pytest.approx(12 * 4.0e-07 + 4 * 1.6e-06)
+
+
+@pytest.mark.cassette("openai/responses/stream_error")
+def test_callbacks_see_a_stream_error_as_a_failure(cassette: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmrelay import hooks
+
+    logger = Outcomes()
+    monkeypatch.setattr(llmrelay, "callbacks", [logger])
+    stream = llmrelay.responses(
+        input="Write a haiku about rain.", model="openai/gpt-4.1-mini", stream=True, api_key=KEY
+    )
+    with pytest.raises(exceptions.InternalServerError):
+        list(stream)
+    hooks.flush()
+    assert logger.success == [] and [type(e).__name__ for e in logger.failure] == ["InternalServerError"]
