@@ -16,7 +16,12 @@ A call goes: fallbacks (``_with_fallbacks``) → retries (``_with_retries``) →
 ``litellm_params``, record the outcome, cool the deployment down when it keeps failing).
 The router owns the retries: the SDK call underneath makes a single attempt, unless a
 deployment sets ``max_retries`` itself. A stream is retried only until the SDK hands it back,
-i.e. never after its first byte. Decisions follow LiteLLM's (see each helper's docstring).
+i.e. never after its first byte. Decisions follow LiteLLM's (``routing/policy.py``).
+
+Each SDK call gets ``model_info`` (the deployment, whose ``id`` goes into Responses API IDs) and
+``litellm_metadata`` (the caller's ``metadata`` plus ``model_group``/``deployment``) for callbacks;
+as in LiteLLM, ``metadata`` is never sent upstream. Router state (``routing/state.py``) is
+in-process: thread-safe and asyncio-safe, with what sharing it through Redis would take.
 """
 
 from __future__ import annotations
