@@ -146,6 +146,8 @@ def _plan(input: Any, model: str | None, kwargs: dict[str, Any]) -> _Plan:
     # A mock answer never touches the network, so it always takes the chat path (which mocks).
     native = "responses" in adapter.capabilities and "mock_response" not in kwargs
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    if isinstance(input, list):  # output items sent back as input: plain dicts, without null fields
+        input = bridge.input_items(input)
     return _Plan(model, provider, wire_model, native, input, kwargs, bool(kwargs.get("stream")))
 
 
@@ -225,14 +227,13 @@ async def _native_async(plan: _Plan) -> Any:
 
 
 def _log_kwargs(plan: _Plan, call: Call, control: dict[str, Any]) -> dict[str, Any] | None:
-    """What callbacks receive (None when nobody listens, so the hot path builds nothing)."""
+    """What callbacks receive (None when nobody listens, so the hot path builds nothing).
+
+    The Responses ``input`` stands where chat's messages do, as LiteLLM logs it.
+    """
     if not hooks.any_registered():
         return None
-    return {
-        **main._kwargs_for_log(plan.model, None, control, call.params),
-        "input": plan.input,
-        "call_type": "responses",
-    }
+    return main._kwargs_for_log(plan.model, plan.input, control, call.params)
 
 
 def _attach(result: ResponsesAPIResponse, call: Call, started: float) -> ResponsesAPIResponse:

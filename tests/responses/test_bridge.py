@@ -319,3 +319,31 @@ def test_bad_input_is_refused_before_any_call(sent: list[dict[str, Any]]) -> Non
     with pytest.raises(exceptions.BadRequestError, match="item type 'item_reference'"):
         llmrelay.responses(input=[{"type": "item_reference", "id": "msg_1"}], model=MODEL, mock_response="x")
     assert sent == []
+
+
+def test_output_items_sent_back_as_input_continue_statelessly(sent: list[dict[str, Any]]) -> None:
+    first = llmrelay.responses(
+        input="Weather in Paris?", model=MODEL, tools=[TOOL], store=False, mock_response=TOOL_REPLY
+    )
+    output = {"type": "function_call_output", "call_id": "call_abc", "output": "18"}
+    llmrelay.responses(
+        input=[{"role": "user", "content": "Weather in Paris?"}, *first.output, output],
+        model=MODEL,
+        mock_response="ok",
+    )
+    assert sent[1]["messages"] == [
+        {"role": "user", "content": "Weather in Paris?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "reasoning_content": "The user wants the weather; call the tool.",
+            "tool_calls": [
+                {
+                    "id": "call_abc",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_abc", "content": "18"},
+    ]

@@ -196,7 +196,7 @@ def test_callbacks_see_the_finished_stream_once(cassette: object, monkeypatch: p
     hooks.flush()
     [(kwargs, final)] = logger.success
     assert logger.failure == []
-    assert kwargs["input"] == "Say hello in French." and kwargs["call_type"] == "responses"
+    assert kwargs["messages"] == "Say hello in French." and kwargs["stream"] is True
     assert final.output_text == "Bonjour!"
     assert kwargs["response_cost"] == pytest.approx(12 * 4.0e-07 + 4 * 1.6e-06)
 
