@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 import traceback
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -154,19 +155,134 @@ def _schedule(coro: Any) -> None:
     task.add_done_callback(_tasks.discard)
 
 
+_CALL_TYPES = {
+    "ModelResponse": "completion",
+    "EmbeddingResponse": "embedding",
+    "ImageResponse": "image_generation",
+    "TextCompletionResponse": "text_completion",
+}
+
+
+class _Fields:
+    """The ``kwargs`` a callback receives, built once per call and only when a callback runs.
+
+    Building them (the standard logging object dumps the response) happens on the callback
+    worker or in the callback's task, never on the caller's path.
+    """
+
+    __slots__ = ("_built", "_lock", "args")
+
+    def __init__(self, *args: Any) -> None:
+        self.args = args
+        self._built: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> dict[str, Any]:
+        with self._lock:
+            if self._built is None:
+                self._built = _log_fields(*self.args)
+            return self._built
+
+
 def _log_fields(
-    kind: str, kwargs: dict[str, Any], result: Any, start: datetime, end: datetime
+    kind: str, kwargs: dict[str, Any], result: Any, start: datetime, end: datetime, async_call: bool = False
 ) -> dict[str, Any]:
-    """The keys LiteLLM's callbacks read from ``kwargs`` besides the call's own arguments."""
-    fields = {**kwargs, "start_time": start, "end_time": end}
+    """The keys LiteLLM's callbacks read from ``kwargs`` besides the call's own arguments.
+
+    ``response_cost``, ``litellm_params["metadata"]``, ``standard_logging_object`` (LiteLLM's
+    one-dict summary of the call), ``litellm_call_id``, ``call_type``, ``stream``, and for a
+    stream ``complete_streaming_response`` (the assembled response).
+    """
+    optional = kwargs.get("optional_params") or {}
+    metadata = dict(optional.get("metadata") or kwargs.get("litellm_metadata") or {})
+    hidden = (getattr(result, "_hidden_params", None) or {}) if kind == "success" else {}
+    provider = (
+        kwargs.get("custom_llm_provider")
+        or hidden.get("custom_llm_provider")
+        or getattr(result, "llm_provider", None)
+    )
+    call_type = _CALL_TYPES.get(type(result).__name__, "completion")
+    call_type = "a" + call_type if async_call else call_type
+    stream = bool(kwargs.get("stream"))
+    fields = {
+        **kwargs,
+        "start_time": start,
+        "end_time": end,
+        "stream": stream,
+        "call_type": call_type,
+        "litellm_call_id": kwargs.get("litellm_call_id") or str(uuid.uuid4()),
+        "input": kwargs.get("messages"),
+        "user": optional.get("user"),
+        "custom_llm_provider": provider,
+    }
+    fields["litellm_params"] = {
+        "metadata": metadata,
+        "api_base": kwargs.get("api_base") or hidden.get("api_base"),
+        "custom_llm_provider": provider,
+        "litellm_call_id": fields["litellm_call_id"],
+    }
     if kind == "success":
-        hidden = getattr(result, "_hidden_params", None) or {}
         fields["response_cost"] = hidden.get("response_cost")
-        fields.setdefault("custom_llm_provider", hidden.get("custom_llm_provider"))
+        if stream:
+            fields["complete_streaming_response"] = result
+            fields["async_complete_streaming_response"] = result
     else:
         fields["exception"] = result
         fields["traceback_exception"] = "".join(traceback.format_exception(result)) if result else ""
+    fields["standard_logging_object"] = _standard_logging_object(kind, fields, result, metadata, optional)
     return fields
+
+
+def _standard_logging_object(
+    kind: str, fields: dict[str, Any], result: Any, metadata: dict[str, Any], optional: dict[str, Any]
+) -> dict[str, Any]:
+    """LiteLLM's ``StandardLoggingPayload``: the call summarised in plain JSON-ready values."""
+    start, end = fields["start_time"], fields["end_time"]
+    usage = getattr(result, "usage", None) if kind == "success" else None
+    entry: dict[str, Any] = {
+        "id": fields["litellm_call_id"],
+        "call_type": fields["call_type"],
+        "stream": fields["stream"],
+        "status": "success" if kind == "success" else "failure",
+        "model": fields.get("model"),
+        "custom_llm_provider": fields["custom_llm_provider"],
+        "api_base": fields["litellm_params"]["api_base"],
+        "response_cost": fields.get("response_cost") or 0.0,
+        "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
+        "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
+        "total_tokens": getattr(usage, "total_tokens", 0) or 0,
+        "startTime": start.timestamp(),
+        "endTime": end.timestamp(),
+        "response_time": (end - start).total_seconds(),
+        "messages": fields.get("messages"),
+        "model_parameters": {k: v for k, v in optional.items() if k not in ("messages", "metadata")},
+        "metadata": metadata,
+        "end_user": optional.get("user"),
+        "hidden_params": dict(getattr(result, "_hidden_params", None) or {}) if kind == "success" else {},
+        "response": result.model_dump() if kind == "success" and hasattr(result, "model_dump") else None,
+        "error_str": None if kind == "success" else str(result),
+        "error_information": None if kind == "success" else _error_information(result),
+    }
+    return entry
+
+
+def _error_information(error: Any) -> dict[str, Any]:
+    return {
+        "error_code": str(getattr(error, "status_code", "") or ""),
+        "error_class": type(error).__name__,
+        "llm_provider": getattr(error, "llm_provider", None) or "",
+        "error_message": str(error),
+    }
+
+
+def _deliver(hook: Callable[..., Any], fields: _Fields, result: Any, start: datetime, end: datetime) -> Any:
+    return hook(fields.get(), result, start, end)
+
+
+async def _adeliver(
+    hook: Callable[..., Any], fields: _Fields, result: Any, start: datetime, end: datetime
+) -> None:
+    await hook(fields.get(), result, start, end)
 
 
 def dispatch(kind: str, kwargs: dict[str, Any], result: Any, start: float, end: float) -> None:
@@ -179,20 +295,20 @@ def dispatch(kind: str, kwargs: dict[str, Any], result: Any, start: float, end: 
     if not callbacks:
         return
     start_dt, end_dt = datetime.fromtimestamp(start), datetime.fromtimestamp(end)
-    kwargs = _log_fields(kind, kwargs, result, start_dt, end_dt)
     in_loop = _running_loop() is not None
+    fields = _Fields(kind, kwargs, result, start_dt, end_dt, in_loop)
     for cb in callbacks:
         if isinstance(cb, CustomLogger):
             sync_hook = cb.log_success_event if kind == "success" else cb.log_failure_event
             async_hook = cb.async_log_success_event if kind == "success" else cb.async_log_failure_event
             if _overridden(cb, sync_hook):
-                _submit(sync_hook, (kwargs, result, start_dt, end_dt))
+                _submit(_deliver, (sync_hook, fields, result, start_dt, end_dt))
             if in_loop and _overridden(cb, async_hook):  # LiteLLM runs async hooks for async calls only
-                _schedule(async_hook(kwargs, result, start_dt, end_dt))
+                _schedule(_adeliver(async_hook, fields, result, start_dt, end_dt))
         elif inspect.iscoroutinefunction(cb):
-            _schedule(cb(kwargs, result, start_dt, end_dt))
+            _schedule(_adeliver(cb, fields, result, start_dt, end_dt))
         elif callable(cb):
-            _submit(cb, (kwargs, result, start_dt, end_dt))
+            _submit(_deliver, (cb, fields, result, start_dt, end_dt))
 
 
 def _overridden(instance: CustomLogger, bound: Any) -> bool:

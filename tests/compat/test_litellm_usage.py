@@ -577,3 +577,62 @@ def test_async_custom_logger_hooks_for_async_calls() -> None:
 
     asyncio.run(main())
     assert handler.events == ["async ok", "streamed"]
+
+
+def test_callback_kwargs_litellm_code_reads() -> None:
+    captured: dict[str, dict] = {}
+
+    class Logger(litellm.CustomLogger):
+        def log_success_event(self, kwargs, response_obj, start_time, end_time):  # noqa: ANN001
+            captured["success"] = kwargs
+
+        def log_failure_event(self, kwargs, response_obj, start_time, end_time):  # noqa: ANN001
+            captured["failure"] = kwargs
+
+    litellm.callbacks = [Logger()]
+    response = litellm.completion(
+        model="gpt-4o",
+        messages=messages,
+        mock_response="yo",
+        metadata={"user_id": "u1"},
+        temperature=0.2,
+        user="bob",
+    )
+    with pytest.raises(litellm.RateLimitError):
+        litellm.completion(model="gpt-4o", messages=messages, mock_response="litellm.RateLimitError")
+    hooks.flush()
+    ok = captured["success"]
+    assert ok["litellm_params"]["metadata"] == {
+        "user_id": "u1"
+    }  # the docs' custom-callback example reads this
+    assert ok["response_cost"] == pytest.approx(response._hidden_params["response_cost"])
+    assert ok["call_type"] == "completion" and ok["stream"] is False and ok["user"] == "bob"
+    assert ok["optional_params"]["temperature"] == 0.2 and ok["messages"] == messages
+    slo = ok["standard_logging_object"]
+    assert slo["status"] == "success" and slo["model"] == "gpt-4o" and slo["custom_llm_provider"] == "openai"
+    assert slo["total_tokens"] == response.usage.total_tokens and slo["response_cost"] == ok["response_cost"]
+    assert slo["response"]["choices"][0]["message"]["content"] == "yo" and slo["metadata"] == {
+        "user_id": "u1"
+    }
+    assert slo["response_time"] >= 0 and slo["id"] == ok["litellm_call_id"]
+    failed = captured["failure"]
+    assert (
+        type(failed["exception"]).__name__ == "RateLimitError"
+        and "RateLimitError" in failed["traceback_exception"]
+    )
+    error = failed["standard_logging_object"]
+    assert error["status"] == "failure" and error["error_information"]["error_code"] == "429"
+    assert error["error_information"]["error_class"] == "RateLimitError"
+
+
+def test_stream_callback_gets_the_complete_streaming_response() -> None:
+    seen: list[dict] = []
+    litellm.success_callback = [lambda kwargs, response, start, end: seen.append(kwargs)]
+    for _ in litellm.completion(
+        model="gpt-4o", messages=messages, mock_response="streamed reply", stream=True
+    ):
+        pass
+    hooks.flush()
+    assert len(seen) == 1 and seen[0]["stream"] is True
+    assert seen[0]["complete_streaming_response"].choices[0].message.content == "streamed reply"
+    assert seen[0]["standard_logging_object"]["completion_tokens"] > 0
