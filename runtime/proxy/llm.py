@@ -114,8 +114,8 @@ def next_call_id() -> str:
 
 
 async def admit(gw: Gateway, request: Request, call_type: str, required: str) -> Call:
+    caller = await gw.auth.authenticate(request.api_key())  # before reading a body of up to the limit
     body = await request.json()
-    caller = await gw.auth.authenticate(request.api_key())
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise bad_request(f"'model' must be a non-empty string, got {describe(model)}.", "model")
