@@ -218,6 +218,7 @@ class _Plan:
     attempted_retries: int = 0
     attempted_fallbacks: int = 0
     tried: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)  # deployments that failed during this call
 
 
 class Router:
@@ -496,6 +497,7 @@ class Router:
         input: Any,
         specific: bool,
         request_kwargs: dict[str, Any] | None = None,
+        skip: set[str] | frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         table = self._table
         model = self._alias(model)
@@ -508,6 +510,8 @@ class Router:
         if not group:
             raise errors.unknown_model(model)
         candidates = self._candidates(model, group, messages)
+        # A retry goes to a deployment this call has not failed on yet, when there is one.
+        candidates = [d for d in candidates if d["model_info"]["id"] not in skip] or candidates
         pins = self._affinity_keys(model, request_kwargs)
         chosen = (
             _previous_response_deployment(request_kwargs, candidates)
@@ -803,6 +807,7 @@ class Router:
             with slot:
                 response = _sdk(plan.fn)(**kwargs)
         except Exception as error:
+            plan.failed.add(deployment_id)
             self._failed(deployment, error)
             raise
         finally:
@@ -820,6 +825,7 @@ class Router:
             async with slot:  # type: ignore[attr-defined]
                 response = await _sdk("a" + plan.fn)(**kwargs)
         except Exception as error:
+            plan.failed.add(deployment_id)
             self._failed(deployment, error)
             raise
         finally:
@@ -843,28 +849,36 @@ class Router:
 
     def _prepare(self, plan: _Plan, group: str, first: bool) -> tuple[dict[str, Any], dict[str, Any]]:
         self._check_mock_rate_limit(plan, group, first)
-        # Through the public method, so a strategy installed by set_custom_routing_strategy decides.
-        deployment = self.get_available_deployment(
-            model=group,
-            messages=plan.kwargs.get("messages"),
-            input=plan.kwargs.get("input"),
-            specific_deployment=plan.specific_deployment,
-            request_kwargs=plan.kwargs,
-        )
-        deployment = _chosen(deployment, group)
+        if _custom_strategy(self):  # set_custom_routing_strategy: that object decides
+            deployment = _chosen(self.get_available_deployment(**self._selection_args(plan, group)), group)
+        else:
+            deployment = self._select_for(plan, group)
         return deployment, self._call_kwargs(deployment, plan, group)
 
     async def _aprepare(self, plan: _Plan, group: str, first: bool) -> tuple[dict[str, Any], dict[str, Any]]:
         self._check_mock_rate_limit(plan, group, first)
-        deployment = await self.async_get_available_deployment(
-            model=group,
-            messages=plan.kwargs.get("messages"),
-            input=plan.kwargs.get("input"),
-            specific_deployment=plan.specific_deployment,
-            request_kwargs=plan.kwargs,
-        )
-        deployment = _chosen(deployment, group)
+        if _custom_strategy(self):
+            chosen = await self.async_get_available_deployment(**self._selection_args(plan, group))
+            deployment = _chosen(chosen, group)
+        else:
+            deployment = self._select_for(plan, group)
         return deployment, self._call_kwargs(deployment, plan, group)
+
+    @staticmethod
+    def _selection_args(plan: _Plan, group: str) -> dict[str, Any]:
+        return {
+            "model": group,
+            "messages": plan.kwargs.get("messages"),
+            "input": plan.kwargs.get("input"),
+            "specific_deployment": plan.specific_deployment,
+            "request_kwargs": plan.kwargs,
+        }
+
+    def _select_for(self, plan: _Plan, group: str) -> dict[str, Any]:
+        """The router's own choice, skipping deployments this call already failed on."""
+        kwargs = plan.kwargs
+        messages, input = kwargs.get("messages"), kwargs.get("input")
+        return self._select(group, messages, input, plan.specific_deployment, kwargs, plan.failed)
 
     def _call_kwargs(self, deployment: dict[str, Any], plan: _Plan, group: str) -> dict[str, Any]:
         """The SDK call's arguments: router defaults < the deployment's litellm_params < the request."""
@@ -1009,6 +1023,11 @@ def _previous_response_deployment(
 
     model_id = decode_response_id(previous)["model_id"]
     return next((d for d in candidates if d["model_info"]["id"] == model_id), None)
+
+
+def _custom_strategy(router: Router) -> bool:
+    """Whether set_custom_routing_strategy replaced the router's own choice."""
+    return "get_available_deployment" in vars(router) or "async_get_available_deployment" in vars(router)
 
 
 def _required(model: str | None) -> str:

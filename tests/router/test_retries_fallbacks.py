@@ -453,3 +453,19 @@ def test_errors_outside_the_taxonomy_are_not_retried_and_bench_nothing() -> None
     for _ in range(3):
         router._failed(deployment, TypeError("bad call"))
     assert router.get_cooldown_deployments() == []
+
+
+def test_a_retry_skips_deployments_that_already_failed_this_call() -> None:
+    # allowed_fails keeps the broken deployment in rotation: only the per-call skip avoids it
+    router = make_router(
+        [mock_deployment("gpt", "litellm.InternalServerError"), mock_deployment("gpt", "ok")],
+        allowed_fails=1000,
+        num_retries=1,
+    )
+    replies = [
+        router.completion(model="gpt", messages=MESSAGES).choices[0].message.content for _ in range(30)
+    ]
+    assert replies == ["ok"] * 30
+    broken = router.get_model_ids("gpt")[0]
+    assert 0 < failures(router, broken) <= 30  # at most once per call
+    assert router.get_cooldown_deployments() == []
