@@ -117,24 +117,34 @@ def _merge_thinking(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def stream_chunk_builder(
     chunks: Iterable[ModelResponseStream], messages: list[dict[str, Any]] | None = None
 ) -> ModelResponse:
-    """The full response the chunks add up to: content, reasoning, tool calls and usage."""
-    chunks = list(chunks)
+    """The full response the chunks add up to: content, reasoning, tool calls and usage.
+
+    Chunks may also be plain dicts (``chunk.model_dump()`` snapshots). Usage split over several
+    chunks (the prompt count in one, the completion count in another) is combined; provider
+    extras on the chunks (``citations``…) carry over to the response, the last value winning.
+    """
+    chunks = [_as_chunk(c) for c in chunks]
     if not chunks:
         raise ValueError("stream_chunk_builder needs at least one chunk")
     choices: dict[int, _ChoiceAccumulator] = {}
-    usage: Usage | None = None
+    usages: list[Usage] = []
+    extras: dict[str, Any] = {}
     for chunk in chunks:
         if chunk.usage is not None:
-            usage = chunk.usage
+            usages.append(chunk.usage)
+        if chunk.__pydantic_extra__:
+            extras.update((k, v) for k, v in chunk.__pydantic_extra__.items() if k not in _PER_CHUNK_FIELDS)
         for choice in chunk.choices:
             acc = choices.setdefault(choice.index, _ChoiceAccumulator())
             acc.add(choice.delta, choice.finish_reason)
             acc.add_logprobs(choice.logprobs)
     first = chunks[0]
+    usage = _combined_usage(usages)
     response = ModelResponse(
         id=first.id,
         created=first.created,
-        model=first.model,
+        # a router upstream may name the request's model first and the serving model after it
+        model=next((c.model for c in reversed(chunks) if c.model and c.model != first.model), first.model),
         system_fingerprint=next((c.system_fingerprint for c in chunks if c.system_fingerprint), None),
         choices=[
             Choices(
@@ -146,10 +156,53 @@ def stream_chunk_builder(
             for index, acc in sorted(choices.items())
         ],
         usage=usage,
+        **extras,
     )
     if usage is None and messages is not None:
         response.usage = _counted_usage(first.model or "", messages, response)
     return response
+
+
+# Chunk-level fields that describe one chunk only and mean nothing on the whole response
+# (OpenAI pads each chunk with a random `obfuscation` string).
+_PER_CHUNK_FIELDS = frozenset({"obfuscation"})
+
+
+def _as_chunk(chunk: Any) -> ModelResponseStream:
+    if isinstance(chunk, ModelResponseStream):
+        return chunk
+    if isinstance(chunk, dict):
+        return ModelResponseStream.model_validate({k: v for k, v in chunk.items() if not k.startswith("_")})
+    raise TypeError(
+        f"stream_chunk_builder takes chat.completion.chunk objects or dicts, got {type(chunk).__name__}"
+    )
+
+
+def _combined_usage(usages: list[Usage]) -> Usage | None:
+    """One Usage from the chunks that carried one: the last non-zero count of each kind wins."""
+    if len(usages) <= 1:
+        return usages[0] if usages else None
+    last = usages[-1]
+    prompt = next((u.prompt_tokens for u in reversed(usages) if u.prompt_tokens), 0)
+    completion = next((u.completion_tokens for u in reversed(usages) if u.completion_tokens), 0)
+    if (prompt, completion) == (last.prompt_tokens, last.completion_tokens):
+        return last  # the usual case: one final chunk holds every figure
+    merged = last.model_copy()
+    merged.prompt_tokens, merged.completion_tokens = prompt, completion
+    merged.total_tokens = prompt + completion
+    for name in (
+        "prompt_tokens_details",
+        "completion_tokens_details",
+        "cache_read_input_tokens",
+        "cache_creation_input_tokens",
+    ):
+        if getattr(merged, name) is None:
+            setattr(
+                merged,
+                name,
+                next((getattr(u, name) for u in reversed(usages) if getattr(u, name) is not None), None),
+            )
+    return merged
 
 
 def rebuild_response(

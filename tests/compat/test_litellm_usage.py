@@ -636,3 +636,39 @@ def test_stream_callback_gets_the_complete_streaming_response() -> None:
     assert len(seen) == 1 and seen[0]["stream"] is True
     assert seen[0]["complete_streaming_response"].choices[0].message.content == "streamed reply"
     assert seen[0]["standard_logging_object"]["completion_tokens"] > 0
+
+
+def test_stream_chunk_builder_as_litellm_tests_call_it() -> None:
+    from llmrelay.types.utils import Delta, ModelResponseStream, StreamingChoices, Usage
+
+    def chunk(content: str | None, finish: str | None, usage: Usage, model: str) -> ModelResponseStream:
+        return ModelResponseStream(
+            id="chatcmpl-mocked-usage-1",
+            created=1745513206,
+            model=model,
+            object="chat.completion.chunk",
+            system_fingerprint=None,
+            choices=[
+                StreamingChoices(finish_reason=finish, index=0, delta=Delta(content=content, role=None))
+            ],
+            provider_specific_fields=None,
+            stream_options={"include_usage": True},
+            usage=usage,
+        )
+
+    chunks = [
+        chunk("Hello", None, Usage(completion_tokens=0, prompt_tokens=50, total_tokens=50), "router-model"),
+        chunk(None, "stop", Usage(completion_tokens=27, prompt_tokens=0, total_tokens=27), "served-model"),
+    ]
+    chunks[1].citations = ["https://example.com"]  # a provider extra set on a chunk
+    response = litellm.stream_chunk_builder(chunks=chunks)
+    # usage split over the chunks is combined, as LiteLLM's ChunkProcessor does
+    assert (response.usage.prompt_tokens, response.usage.completion_tokens, response.usage.total_tokens) == (
+        50,
+        27,
+        77,
+    )
+    assert response.model == "served-model" and response.citations == ["https://example.com"]
+    # model_dump() snapshots rebuild the same way
+    again = litellm.stream_chunk_builder(chunks=[c.model_dump() for c in chunks])
+    assert again.choices[0].message.content == "Hello" and again.usage.total_tokens == 77
