@@ -91,6 +91,7 @@ _LAZY: dict[str, str] = {
     "batch_completion": "utils",
     "get_secret": "utils",
     "LlmProviders": "utils",
+    "mock_completion": "utils",
 }
 # Submodules LiteLLM code reaches as attributes (``litellm.utils.trim_messages``, ``litellm.types.utils``).
 _SUBMODULES = frozenset({"exceptions", "integrations", "types", "utils"})

@@ -287,6 +287,14 @@ def completion_with_retries(*args: Any, **kwargs: Any) -> Any:
     return completion(*args, **kwargs)
 
 
+def mock_completion(model: str, messages: list[dict[str, Any]], stream: bool = False, **kwargs: Any) -> Any:
+    """LiteLLM's ``mock_completion``: ``completion`` with ``mock_response`` ("This is a mock request")."""
+    from .main import completion
+
+    kwargs.setdefault("mock_response", "This is a mock request")
+    return completion(model=model, messages=messages, stream=stream, **kwargs)
+
+
 async def acompletion_with_retries(*args: Any, **kwargs: Any) -> Any:
     from .main import acompletion
 
@@ -344,6 +352,7 @@ __all__ = [
     "get_secret",
     "get_supported_openai_params",
     "get_valid_models",
+    "mock_completion",
     "provider_models",
     "stream_chunk_builder",
     "supports_audio_input",

@@ -672,3 +672,17 @@ def test_stream_chunk_builder_as_litellm_tests_call_it() -> None:
     # model_dump() snapshots rebuild the same way
     again = litellm.stream_chunk_builder(chunks=[c.model_dump() for c in chunks])
     assert again.choices[0].message.content == "Hello" and again.usage.total_tokens == 77
+
+
+def test_mock_completion_helper() -> None:
+    response = litellm.mock_completion(
+        model="gpt-3.5-turbo", messages=[{"role": "user", "content": "Hey, I'm a mock request"}], n=5
+    )
+    assert len(response.choices) == 5 and {c.message.content for c in response.choices} == {
+        "This is a mock request"
+    }
+    streamed = litellm.mock_completion(model="gpt-3.5-turbo", messages=messages, stream=True)
+    assert (
+        "".join(chunk["choices"][0]["delta"]["content"] or "" for chunk in streamed)
+        == "This is a mock request"
+    )
