@@ -82,6 +82,7 @@ class Gateway:
         self.spend: Any = None
         self.auth = AuthCache(cfg.master_key, None)
         self.router = llm.ModelRouter(cfg.deployments)
+        self.sdk_router = build_sdk_router(cfg)
         self._tasks: list[asyncio.Task[None]] = []
         self.migrate_on_start = True
         self.ready = False
@@ -252,6 +253,20 @@ class Gateway:
                     await self.invalidate(f"{kind}:{row[pk]}")
                     count += 1
         return count
+
+
+def build_sdk_router(cfg: GatewayConfig) -> Any:
+    """The SDK's Router, when the config asks for strategies, fallbacks, cooldowns or aliases."""
+    if cfg.router_kwargs is None:
+        return None
+    from llmrelay import Router
+
+    from .config import ConfigError
+
+    try:
+        return Router(model_list=cfg.router_model_list(), **cfg.router_kwargs)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"router_settings: {exc}") from exc
 
 
 def app_factory() -> Gateway:

@@ -71,11 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("llmrelay serve needs the gateway extra: pip install 'llmrelay[proxy]'", file=sys.stderr)
         return 2
+    from .app import Gateway, build_sdk_router
     from .config import ConfigError
 
     try:
         cfg = load_config(args)
         _check_workers(cfg, args.workers)
+        gateway = Gateway(cfg) if args.workers == 1 else build_sdk_router(cfg)
     except ConfigError as exc:
         print(f"llmrelay serve: {exc}", file=sys.stderr)
         return 2
@@ -110,9 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[ENV_ARGS] = json.dumps(argv)
         uvicorn.run("llmrelay.proxy.app:app_factory", factory=True, workers=args.workers, **run_kwargs)
         return 0
-    from .app import Gateway
-
-    uvicorn.run(Gateway(cfg), **run_kwargs)
+    uvicorn.run(gateway, **run_kwargs)
     return 0
 
 

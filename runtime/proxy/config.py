@@ -92,12 +92,11 @@ LITELLM_IGNORED = {
     "telemetry",
     "modify_params",
     "default_team_settings",
-    "context_window_fallbacks",
-    "fallbacks",
-    "content_policy_fallbacks",
-    "allowed_fails",
     "force_ipv4",
 }
+# Router features LiteLLM also reads from litellm_settings; they go to the SDK's Router.
+LITELLM_ROUTER_KEYS = {"fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "allowed_fails"}
+LITELLM_IMPLEMENTED |= LITELLM_ROUTER_KEYS
 LITELLM_REFUSED = {
     "max_budget": "a budget for the whole gateway",
     "budget_duration": "a budget period for the whole gateway",
@@ -107,6 +106,24 @@ LITELLM_REFUSED = {
     "default_internal_user_params": "defaults for new users' budgets and models",
 }
 
+# Settings that make the gateway route through the SDK's Router (llmrelay.Router) instead of its
+# own shuffle: strategies, fallbacks, cooldowns, aliases, retry policies.
+ROUTER_FEATURES = {
+    "routing_strategy_args",
+    "fallbacks",
+    "context_window_fallbacks",
+    "content_policy_fallbacks",
+    "default_fallbacks",
+    "max_fallbacks",
+    "model_group_alias",
+    "allowed_fails",
+    "allowed_fails_policy",
+    "cooldown_time",
+    "disable_cooldowns",
+    "retry_after",
+    "retry_policy",
+    "enable_pre_call_checks",
+}
 ROUTER_IMPLEMENTED = {
     "routing_strategy",
     "num_retries",
@@ -115,20 +132,9 @@ ROUTER_IMPLEMENTED = {
     "redis_port",
     "redis_password",
     "redis_url",
+    *ROUTER_FEATURES,
 }
-ROUTER_IGNORED = {
-    "enable_pre_call_checks",
-    "allowed_fails",
-    "cooldown_time",
-    "retry_after",
-    "fallbacks",
-    "context_window_fallbacks",
-    "model_group_alias",
-    "routing_strategy_args",
-    "retry_policy",
-    "allowed_fails_policy",
-    "disable_cooldowns",
-}
+ROUTER_IGNORED: set[str] = set()
 
 MODEL_ENTRY_KEYS = {"model_name", "litellm_params", "model_info", "rpm", "tpm"}
 # litellm_params keys the gateway consumes itself instead of forwarding to the SDK call.
@@ -153,6 +159,7 @@ class Deployment:
     model_id: str
     rpm: int | None = None
     tpm: int | None = None
+    litellm_params: dict[str, Any] = field(default_factory=dict)  # as written (resolved), for the Router
 
     @property
     def api_base(self) -> str | None:
@@ -175,11 +182,22 @@ class GatewayConfig:
     num_retries: int | None = None
     timeout: float | None = None
     drop_params: bool | None = None
+    router_kwargs: dict[str, Any] | None = None  # set when the config asks for the SDK's Router
     base_dir: Path = field(default_factory=Path.cwd)
     warnings: list[str] = field(default_factory=list)
 
     def model_names(self) -> list[str]:
         return list(dict.fromkeys(d.model_name for d in self.deployments))
+
+    def router_model_list(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "model_name": d.model_name,
+                "litellm_params": d.litellm_params,
+                "model_info": {**d.model_info, "id": d.model_id},
+            }
+            for d in self.deployments
+        ]
 
 
 def resolve_env(value: Any, where: str) -> Any:
@@ -292,10 +310,13 @@ def _apply_general(cfg: GatewayConfig, general: dict[str, Any]) -> None:
 
 def _apply_router(cfg: GatewayConfig, router: dict[str, Any], litellm: dict[str, Any]) -> None:
     strategy = router.get("routing_strategy", "simple-shuffle")
-    if strategy not in ("simple-shuffle", "shuffle"):
-        msg = f"router_settings.routing_strategy {strategy!r} is not implemented; using simple-shuffle"
-        cfg.warnings.append(msg)
-        log.warning(msg)
+    features = {k: router[k] for k in ROUTER_FEATURES if k in router}
+    features.update({k: litellm[k] for k in LITELLM_ROUTER_KEYS if k in litellm and k not in features})
+    if features or strategy not in ("simple-shuffle", "shuffle"):
+        cfg.router_kwargs = {"routing_strategy": strategy, **features}
+        for name in ("num_retries", "timeout"):
+            if name in router:
+                cfg.router_kwargs[name] = router[name]
     cfg.redis_url = os.environ.get("REDIS_URL") or router.get("redis_url") or _redis_from_parts(router)
     retries = router.get("num_retries", litellm.get("num_retries"))
     cfg.num_retries = None if retries is None else int(retries)
@@ -352,4 +373,5 @@ def _deployment(entry: dict[str, Any], params: dict[str, Any], info: dict[str, A
         model_id=str(info.get("id") or f"deployment-{i}"),
         rpm=None if rpm is None else int(rpm),
         tpm=None if tpm is None else int(tpm),
+        litellm_params=dict(params),
     )

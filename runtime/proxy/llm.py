@@ -65,6 +65,7 @@ class ModelRouter:
 
     def __init__(self, deployments: list[Deployment]) -> None:
         self.by_name: dict[str, list[Deployment]] = {}
+        self.by_id = {d.model_id: d for d in deployments}
         self.wildcards: list[Deployment] = []
         for d in deployments:
             (self.wildcards if "*" in d.model_name else self.by_name.setdefault(d.model_name, [])).append(d)
@@ -140,7 +141,9 @@ async def admit(gw: Gateway, request: Request, call_type: str, required: str) ->
     for name in FORBIDDEN_PARAMS.intersection(body):
         raise bad_request(f"'{name}' cannot be set by a client of the gateway.", name, "forbidden_param")
     scopes = list(caller.scopes)
-    if deployment.rpm is not None or deployment.tpm is not None:
+    # With the SDK's Router the deployment is chosen inside the call; its rpm/tpm then weigh and
+    # limit there (per process), so only the gateway's own pick gets a shared deployment scope.
+    if gw.sdk_router is None and (deployment.rpm is not None or deployment.tpm is not None):
         scopes.append(Scope(f"model:{deployment.model_id}", deployment.rpm, deployment.tpm))
     request_id = next_call_id()
     verdict = await _acquire(gw, scopes, request_id)
@@ -188,6 +191,9 @@ async def _acquire(gw: Gateway, scopes: list[Scope], request_id: str) -> Verdict
 
 def sdk_kwargs(gw: Gateway, call: Call, skip: tuple[str, ...]) -> dict[str, Any]:
     kwargs = {k: v for k, v in call.body.items() if k not in skip and k != "metadata"}
+    if gw.sdk_router is not None:
+        kwargs["model"] = call.model_group  # the Router picks the deployment, retries, falls back
+        return kwargs
     kwargs.update(call.deployment.params)
     kwargs["model"] = call.deployment.model
     cfg = gw.cfg
@@ -332,22 +338,37 @@ async def _simple_call(
 
 
 async def _complete(gw: Gateway, request: Request, call: Call, fn_name: str) -> Response:
-    import llmrelay
-
     kwargs = sdk_kwargs(gw, call, ("model",))
     try:
-        result = await _run_cancellable(request, getattr(llmrelay, fn_name)(**kwargs))
+        result = await _run_cancellable(request, sdk_function(gw, fn_name)(**kwargs))
     except ClientDisconnected:
         await finish(gw, call, None, 0.0, status=None)
         raise
     except Exception as exc:
         await finish(gw, call, None, 0.0, status=None)
         raise _as_proxy_error(exc) from None
+    note_deployment(gw, call, result)
     cost = (getattr(result, "_hidden_params", None) or {}).get("response_cost")
     body = result.model_dump_json(exclude_none=True).encode()
     stored = orjson.loads(body) if gw.cfg.store_prompts else None
     await finish(gw, call, getattr(result, "usage", None), cost, "success", stored)
     return Response(body, 200, [(b"content-type", b"application/json"), *call_headers(call, cost)])
+
+
+def sdk_function(gw: Gateway, name: str) -> Any:
+    import llmrelay
+
+    return getattr(gw.sdk_router if gw.sdk_router is not None else llmrelay, name)
+
+
+def note_deployment(gw: Gateway, call: Call, result: Any) -> None:
+    """The Router may have answered from another deployment (or a fallback group): record that one."""
+    if gw.sdk_router is None:
+        return
+    hidden = getattr(result, "_hidden_params", None) or {}
+    used = gw.router.by_id.get(str(hidden.get("model_id")))
+    if used is not None:
+        call.deployment = used
 
 
 def _as_proxy_error(exc: Exception) -> ProxyError:
@@ -389,11 +410,9 @@ _open_streams: set[Any] = set()
 
 
 async def _stream_chat(gw: Gateway, request: Request, call: Call) -> None:
-    import llmrelay
-
     kwargs = sdk_kwargs(gw, call, ("model",))
     try:
-        stream = await llmrelay.acompletion(**kwargs)
+        stream = await sdk_function(gw, "acompletion")(**kwargs)
         # Pull the first chunk before answering, so an upstream error is still an HTTP error.
         first = await stream.__anext__()
     except StopAsyncIteration:
@@ -401,6 +420,7 @@ async def _stream_chat(gw: Gateway, request: Request, call: Call) -> None:
     except Exception as exc:
         await finish(gw, call, None, 0.0, status=None)
         raise _as_proxy_error(exc) from None
+    note_deployment(gw, call, stream)
     _open_streams.add(stream)
     try:
         await _pump(gw, request, call, stream, first)

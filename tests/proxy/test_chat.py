@@ -436,3 +436,59 @@ async def test_user_budget_applies_to_all_of_its_keys(gateway) -> None:
         "/v1/chat/completions", json={"model": "demo", "messages": MSG}, headers=bearer(other_key)
     )
     assert r.status_code == 400 and "user" in r.json()["error"]["message"]
+
+
+async def test_router_settings_route_through_the_sdk_router(tmp_path) -> None:
+    prices = {"input_cost_per_token": 1e-6, "output_cost_per_token": 1e-6}
+    raw = {
+        "model_list": [
+            {
+                "model_name": "primary",
+                "litellm_params": {
+                    "model": "mock/primary",
+                    "mock_response": "litellm.InternalServerError",
+                    **prices,
+                },
+                "model_info": {"id": "primary-1"},
+            },
+            {
+                "model_name": "backup",
+                "litellm_params": {"model": "mock/backup", "mock_response": "from the backup", **prices},
+                "model_info": {"id": "backup-1"},
+            },
+        ],
+        "router_settings": {"fallbacks": [{"primary": ["backup"]}], "num_retries": 0},
+        "general_settings": {"master_key": MASTER},
+    }
+    async with running_gateway(raw, tmp_path) as (gw, client):
+        assert gw.sdk_router is not None
+        r = await client.post(
+            "/v1/chat/completions", json={"model": "primary", "messages": MSG}, headers=admin_headers()
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["choices"][0]["message"]["content"] == "from the backup"
+        (row,) = await spend_rows(gw)
+        # Charged to the deployment that answered, under the group the client asked for.
+        assert (
+            row["model_id"] == "backup-1"
+            and row["model"] == "mock/backup"
+            and row["model_group"] == "primary"
+        )
+        body = {"model": "primary", "messages": MSG, "stream": True}
+        r = await client.post("/v1/chat/completions", json=body, headers=admin_headers())
+        chunks = [orjson.loads(e[6:]) for e in r.text.split("\n\n") if e.startswith("data: {")]
+        text = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
+        assert r.status_code == 200 and text == "from the backup"
+        rows = await spend_rows(gw)
+        assert len(rows) == 2 and rows[-1]["model_id"] == "backup-1" and rows[-1]["spend"] > 0
+
+
+def test_an_unknown_routing_strategy_stops_startup(tmp_path) -> None:
+    from llmrelay.proxy import config as gwconfig
+    from llmrelay.proxy.app import Gateway
+    from llmrelay.proxy.config import ConfigError
+
+    raw = mock_config()
+    raw["router_settings"] = {"routing_strategy": "coin-toss"}
+    with pytest.raises(ConfigError, match="coin-toss"):
+        Gateway(gwconfig.from_dict(raw, tmp_path))
