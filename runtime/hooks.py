@@ -194,7 +194,9 @@ def _log_fields(
     stream ``complete_streaming_response`` (the assembled response).
     """
     optional = kwargs.get("optional_params") or {}
-    metadata = dict(optional.get("metadata") or kwargs.get("litellm_metadata") or {})
+    metadata = dict(
+        optional.get("metadata") or optional.get("litellm_metadata") or kwargs.get("litellm_metadata") or {}
+    )
     hidden = (getattr(result, "_hidden_params", None) or {}) if kind == "success" else {}
     provider = (
         kwargs.get("custom_llm_provider")
@@ -255,7 +257,9 @@ def _standard_logging_object(
         "endTime": end.timestamp(),
         "response_time": (end - start).total_seconds(),
         "messages": fields.get("messages"),
-        "model_parameters": {k: v for k, v in optional.items() if k not in ("messages", "metadata")},
+        "model_parameters": {
+            k: v for k, v in optional.items() if k not in ("messages", "metadata", "litellm_metadata")
+        },
         "metadata": metadata,
         "end_user": optional.get("user"),
         "hidden_params": dict(getattr(result, "_hidden_params", None) or {}) if kind == "success" else {},

@@ -89,9 +89,8 @@ def _bad(message: str, param: str | None = None) -> None:
 
 
 def check_types(params: dict[str, Any], table: dict[str, tuple[type, ...]]) -> None:
-    fmt = params.get("response_format")
-    if isinstance(fmt, type) and hasattr(fmt, "model_json_schema") and table is CHAT_PARAMS:
-        params["response_format"] = response_format_param(fmt)
+    if table is CHAT_PARAMS:
+        _litellm_habits(params)
     for name, value in params.items():
         allowed = table.get(name)
         if allowed is None:
@@ -104,6 +103,21 @@ def check_types(params: dict[str, Any], table: dict[str, tuple[type, ...]]) -> N
             names = " or ".join(t.__name__ for t in allowed)
             _bad(f"parameter {name!r} must be {names}, got {type(value).__name__}: {value!r:.80}", name)
     _check_values(params)
+
+
+def _litellm_habits(params: dict[str, Any]) -> None:
+    """Rewrite, in place, chat parameters LiteLLM users pass with LiteLLM's meaning.
+
+    - ``response_format=MyPydanticModel`` becomes OpenAI's strict ``json_schema`` format.
+    - ``metadata=`` is logging metadata for callbacks in LiteLLM, never sent to the provider
+      (OpenAI refuses it with 400 unless ``store`` is on). It moves to ``litellm_metadata``,
+      which no adapter sends; with ``store=True`` it stays OpenAI's stored-completion metadata.
+    """
+    fmt = params.get("response_format")
+    if isinstance(fmt, type) and hasattr(fmt, "model_json_schema"):
+        params["response_format"] = response_format_param(fmt)
+    if "metadata" in params and not params.get("store"):
+        params["litellm_metadata"] = params.pop("metadata")
 
 
 def _check_values(params: dict[str, Any]) -> None:

@@ -162,3 +162,26 @@ def test_anthropic_rate_limit_maps_to_the_same_exception(cassette: object) -> No
     e = info.value
     assert e.status_code == 429 and e.llm_provider == "anthropic" and e.retry_after == 17.0
     assert "per-minute rate limit" in e.message
+
+
+@pytest.mark.cassette("openai/chat/basic")
+def test_metadata_is_for_callbacks_and_never_reaches_the_provider(cassette: object) -> None:
+    # OpenAI answers 400 to `metadata` without `store`; LiteLLM keeps it for the callbacks. The
+    # cassette's recorded body has no metadata, so sending it would fail the json_body match.
+    from llmrelay import hooks
+
+    seen: list[dict] = []
+    litellm.success_callback = [
+        lambda kwargs, response, start, end: seen.append(kwargs["litellm_params"]["metadata"])
+    ]
+    response = litellm.completion(
+        model="gpt-4o-mini",
+        messages=[{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Say hello."}],
+        temperature=0.2,
+        max_tokens=20,
+        metadata={"generation_name": "greeting", "trace_id": "t-1"},
+        api_key="sk-test",
+    )
+    hooks.flush()
+    assert response.choices[0].message.content == "Hello!"
+    assert seen == [{"generation_name": "greeting", "trace_id": "t-1"}]
