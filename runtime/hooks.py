@@ -194,8 +194,13 @@ def _log_fields(
     stream ``complete_streaming_response`` (the assembled response).
     """
     optional = kwargs.get("optional_params") or {}
+    # LiteLLM's logging metadata, wherever the SDK kept it (a call parameter or a control keyword)
     metadata = dict(
-        optional.get("metadata") or optional.get("litellm_metadata") or kwargs.get("litellm_metadata") or {}
+        optional.get("metadata")
+        or optional.get("litellm_metadata")
+        or kwargs.get("metadata")
+        or kwargs.get("litellm_metadata")
+        or {}
     )
     hidden = (getattr(result, "_hidden_params", None) or {}) if kind == "success" else {}
     provider = (
