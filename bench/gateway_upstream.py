@@ -6,7 +6,8 @@
 Routes (with or without ``/v1``): ``POST /chat/completions`` (JSON, or SSE with ``"stream": true``;
 a usage chunk when ``stream_options.include_usage``), ``POST /embeddings``, ``GET /models``,
 ``GET /health``, ``GET /stats`` (request counters as JSON). A model named ``status-429`` (any
-status) answers that status with an OpenAI error body, for error-path tests.
+status) answers that status with an OpenAI error body; a stream for ``cut-5`` sends five events
+and then drops the connection, for error-path tests.
 
 It is a bare ``asyncio.Protocol`` with keep-alive and answers pre-rendered per model, so it
 costs the benchmark as little CPU as possible.
@@ -179,6 +180,11 @@ class Upstream(asyncio.Protocol):
         events = stream_events(model, include_usage)
         head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
         self.transport.write(head)
+        if model.startswith("cut-"):  # a few events, then the connection drops mid-stream
+            cut = int(model.split("-", 1)[1])
+            self.transport.write(b"".join(chunked(e) for e in events[:cut]))
+            asyncio.get_running_loop().call_later(0.05, self.transport.abort)
+            return
         if Settings.chunk_delay:
             asyncio.ensure_future(self.slow_stream(events))
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,10 @@ def write_config(path: Path, upstream: str, slow_upstream: str) -> Path:
             {
                 "model_name": "broken",
                 "litellm_params": {"model": "openai/status-500", "api_base": upstream, **prices},
+            },
+            {
+                "model_name": "cut",
+                "litellm_params": {"model": "openai/cut-5", "api_base": upstream, **prices},
             },
         ],
         "general_settings": {"master_key": MASTER, "proxy_batch_write_at": 0.2},
@@ -83,7 +88,7 @@ def test_chat_stream_embeddings_and_models(servers: tuple[str, str]) -> None:
     assert "".join(pieces) == "".join(f"tok{i} " for i in range(18))
     emb = c.embeddings.create(model="fake", input=["a", "b"])
     assert len(emb.data) == 2 and emb.data[0].embedding == [0.1, 0.2, 0.3, 0.4]
-    assert [m.id for m in c.models.list()] == ["fake", "one-per-minute", "slow", "broken"]
+    assert [m.id for m in c.models.list()] == ["fake", "one-per-minute", "slow", "broken", "cut"]
 
 
 def test_documented_exception_types(servers: tuple[str, str]) -> None:
@@ -126,3 +131,17 @@ def test_disconnect_cancels_the_upstream_and_charges_the_partial_stream(servers:
     assert rows[0]["status"] == "partial" and rows[0]["spend"] > 0 and rows[0]["completion_tokens"] < 2998
     stats = httpx.get(slow_url.removesuffix("/v1") + "/stats").json()
     assert stats["stream"] == 1 and stats["stream_completed"] == 0  # the upstream call was cut short
+
+
+def test_an_upstream_failing_mid_stream_ends_with_an_error_event(servers: tuple[str, str]) -> None:
+    base, _ = servers
+    body = {"model": "cut", "messages": [{"role": "user", "content": "hi"}], "stream": True}
+    r = httpx.post(
+        f"{base}/v1/chat/completions", json=body, headers={"Authorization": f"Bearer {MASTER}"}, timeout=30
+    )
+    assert r.status_code == 200  # the headers were sent with the first chunk
+    events = [e[6:] for e in r.text.split("\n\n") if e.startswith("data: ")]
+    assert "[DONE]" not in events
+    last = json.loads(events[-1])
+    assert set(last["error"]) == {"message", "type", "param", "code"}
+    assert any("chat.completion.chunk" in e for e in events[:-1])
