@@ -493,20 +493,14 @@ def _remember(plan: _Plan, request: _Bridge, response: ResponsesAPIResponse, mes
 
 
 def _stream_final(
-    plan: _Plan, request: _Bridge, stream: Any, builder: bridge.ChunkEventBuilder
+    plan: _Plan, request: _Bridge, settled: Any, builder: bridge.ChunkEventBuilder
 ) -> ResponsesAPIResponse:
     """The response a finished bridged stream describes: the streamed items, usage, encoded ID."""
-    settled = stream.settled() or stream.assembled()
     status, incomplete = bridge.status_for(builder.finish_reason)
     response = ResponsesAPIResponse.model_validate(
         {
             **request.echo,
-            "id": _encoded_id(
-                plan,
-                request,
-                settled._hidden_params or {"custom_llm_provider": stream.call.provider},
-                settled.id,
-            ),
+            "id": _encoded_id(plan, request, settled._hidden_params, settled.id),
             "created_at": settled.created,
             "model": settled.model or plan.wire_model,
             "status": status,
@@ -551,13 +545,18 @@ def _start_fields(request: _Bridge) -> dict[str, Any]:
 def _closing(
     plan: _Plan, request: _Bridge, stream: Any, builder: bridge.ChunkEventBuilder
 ) -> list[ResponsesAPIStreamEvent]:
-    events = (
-        []
-        if builder.started
-        else builder.start(f"resp_{int(time.time())}", plan.wire_model, int(time.time()))
-    )
-    events += builder.close_items()
-    return events + builder.finish(_stream_final(plan, request, stream, builder))
+    """Close the open items, then ``response.completed`` with the final (encoded) response."""
+    settled = stream.settled() or stream.assembled()
+    if settled is None or not builder.started:
+        exceptions.raise_error(
+            "APIError",
+            "the provider's stream ended without sending anything",
+            llm_provider=plan.provider,
+            model=plan.wire_model,
+            status_code=502,
+        )
+    events = builder.close_items()
+    return events + builder.finish(_stream_final(plan, request, settled, builder))
 
 
 # --- the stream object ---------------------------------------------------------------------------
