@@ -322,10 +322,10 @@ class ImageResponse(_WithHiddenParams):
 
 def __getattr__(name: str) -> Any:
     # ``litellm.types.utils.ModelResponse`` works without importing the submodule first.
-    if name == "utils":
+    if name in ("utils", "llms"):
         import importlib
 
-        return importlib.import_module(".utils", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

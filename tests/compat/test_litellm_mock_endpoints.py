@@ -96,7 +96,6 @@ def test_text_completion_with_mock_response() -> None:
     assert response.choices[0].text == "yo"
 
 
-@NEEDS_MAIN
 def test_module_api_base_and_model_alias_map_are_honoured() -> None:
     litellm.model_alias_map = {"house-model": "mock/mock"}
     litellm.api_base = "http://gateway.example.invalid/v1"

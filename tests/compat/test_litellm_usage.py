@@ -686,3 +686,27 @@ def test_mock_completion_helper() -> None:
         "".join(chunk["choices"][0]["delta"]["content"] or "" for chunk in streamed)
         == "This is a mock request"
     )
+
+
+def test_request_typed_dicts_from_types_llms_openai() -> None:
+    from llmrelay.types.llms.openai import (
+        AllMessageValues,
+        ChatCompletionAssistantMessage,
+        ChatCompletionToolMessage,
+        ChatCompletionToolParam,
+        ChatCompletionUserMessage,
+    )
+
+    tool: ChatCompletionToolParam = {
+        "type": "function",
+        "function": {"name": "get_current_weather", "parameters": {}},
+    }
+    history: list[AllMessageValues] = [
+        ChatCompletionUserMessage(role="user", content="Weather in Boston?"),
+        ChatCompletionAssistantMessage(role="assistant", content=None, tool_calls=MOCK_TOOL_CALLS),
+        ChatCompletionToolMessage(role="tool", content='{"temp": 22}', tool_call_id="call_abc123"),
+    ]
+    assert history[0] == {"role": "user", "content": "Weather in Boston?"}  # plain dicts at run time
+    response = litellm.completion(model="gpt-4o", messages=history, tools=[tool], mock_response="22 degrees")
+    assert response.choices[0].message.content == "22 degrees"
+    assert litellm.types.llms.openai.ChatCompletionToolParam is ChatCompletionToolParam
