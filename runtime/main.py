@@ -16,6 +16,7 @@ from typing import Any
 from . import exceptions, hooks, http, params, registry
 from .adapter import Adapter, Call
 from .cost import PRICE_KEYS, response_cost
+from .mocking import mock_result
 from .streaming import CustomStreamWrapper
 
 # Keyword arguments that steer the SDK itself and never reach a provider as parameters.
@@ -36,6 +37,7 @@ _CONTROL = frozenset(
         "max_retries",
         "mock_response",
         "metadata_llmrelay",
+        "metadata",  # LiteLLM's logging field: reaches callbacks, never the provider
         "litellm_call_id",
         "litellm_metadata",
         "litellm_logging_obj",
@@ -75,6 +77,8 @@ def _retries(control: dict[str, Any]) -> int:
 def _make_call(
     model: str, capability: str, control: dict[str, Any], call_params: dict[str, Any]
 ) -> tuple[Adapter, Call]:
+    pkg = _package()
+    model = pkg.model_alias_map.get(model, model) if pkg.model_alias_map else model
     provider, wire_model = registry.split_model(model, control.get("custom_llm_provider"))
     adapter = registry.get_adapter(provider)
     if capability not in adapter.capabilities:
@@ -85,8 +89,8 @@ def _make_call(
             model=wire_model,
         )
     mock = "mock_response" in control
-    base = adapter.resolve_api_base(control.get("api_base") or control.get("base_url"))
-    key = control.get("api_key") or _package().api_key
+    base = adapter.resolve_api_base(control.get("api_base") or control.get("base_url") or pkg.api_base)
+    key = control.get("api_key") or pkg.api_key
     key = key if mock else adapter.resolve_api_key(key, wire_model)
     drop = control.get("drop_params")
     call = Call(
@@ -97,9 +101,12 @@ def _make_call(
         api_base=base,
         api_key=key,
         stream=bool(control.get("stream")),
-        extra_headers=dict(control.get("extra_headers") or control.get("headers") or {}),
+        extra_headers={
+            **(pkg.headers or {}),
+            **(control.get("extra_headers") or control.get("headers") or {}),
+        },
         extra_body=dict(control.get("extra_body") or {}),
-        drop_params=bool(_package().drop_params if drop is None else drop),
+        drop_params=bool(pkg.drop_params if drop is None else drop),
         timeout=_timeout(control),
     )
     overrides = {k: control[k] for k in PRICE_KEYS if k in control}
@@ -332,9 +339,12 @@ def _run_sync(
     adapter, call, control = _simple(capability, table, model, payload, kwargs)
     log_kwargs = _kwargs_for_log(model, None, control, call.params) if hooks.any_registered() else None
     try:
-        build, parse = _endpoints(adapter, capability)
-        response = http.send(adapter, call, build(call), _retries(control))
-        result = _attach(parse(call, response.content), adapter, call, started)
+        if "mock_response" in control:
+            result = _attach(mock_result(call, control["mock_response"]), adapter, call, started)
+        else:
+            build, parse = _endpoints(adapter, capability)
+            response = http.send(adapter, call, build(call), _retries(control))
+            result = _attach(parse(call, response.content), adapter, call, started)
     except Exception as exc:
         _report("failure", log_kwargs, exc, started_wall)
         raise
@@ -349,9 +359,12 @@ async def _run_async(
     adapter, call, control = _simple(capability, table, model, payload, kwargs)
     log_kwargs = _kwargs_for_log(model, None, control, call.params) if hooks.any_registered() else None
     try:
-        build, parse = _endpoints(adapter, capability)
-        response = await http.asend(adapter, call, build(call), _retries(control))
-        result = _attach(parse(call, response.content), adapter, call, started)
+        if "mock_response" in control:
+            result = _attach(mock_result(call, control["mock_response"]), adapter, call, started)
+        else:
+            build, parse = _endpoints(adapter, capability)
+            response = await http.asend(adapter, call, build(call), _retries(control))
+            result = _attach(parse(call, response.content), adapter, call, started)
     except Exception as exc:
         _report("failure", log_kwargs, exc, started_wall)
         raise
