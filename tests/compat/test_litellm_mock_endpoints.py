@@ -1,9 +1,8 @@
 """``mock_response=`` for ``embedding``, ``image_generation`` and ``text_completion``, as LiteLLM's tests use it.
 
 The mocked answers are built by :func:`llmrelay.mocking.mock_result`, which ``runtime/main.py``
-calls for these three endpoints. The module-level ``api_base`` / ``model_alias_map`` test is a
-strict xfail until main.py reads those settings (the change is proposed to that file's owner);
-landing it turns the xfail into a failure that asks for the marker to be removed.
+calls for these three endpoints. The module-level ``api_base`` / ``model_alias_map`` settings are
+read by ``runtime/main.py`` at call time, as LiteLLM reads its own.
 """
 
 from __future__ import annotations
@@ -15,9 +14,6 @@ import pytest
 from llmrelay.adapter import Call
 from llmrelay.mocking import mock_result
 
-NEEDS_MAIN = pytest.mark.xfail(
-    strict=True, reason="runtime/main.py does not yet read llmrelay.api_base / llmrelay.model_alias_map"
-)
 
 
 def _call(capability: str, **params: object) -> Call:
