@@ -15,7 +15,6 @@ from llmrelay.adapter import Call
 from llmrelay.mocking import mock_result
 
 
-
 def _call(capability: str, **params: object) -> Call:
     return Call(
         provider="openai",
