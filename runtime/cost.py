@@ -77,7 +77,17 @@ def get_model_info(model: str, custom_llm_provider: str | None = None) -> dict[s
     info["output_cost_per_token"] = info.get("output_cost_per_token") or 0.0
     if info["max_tokens"] is None:  # LiteLLM: max output tokens, else the input window
         info["max_tokens"] = info["max_output_tokens"] or info["max_input_tokens"]
+    info.setdefault("tpm", None)
+    info.setdefault("rpm", None)
+    info["supported_openai_params"] = _supported_params(model, custom_llm_provider, info.get("mode"))
     return info
+
+
+def _supported_params(model: str, custom_llm_provider: str | None, mode: str | None) -> list[str] | None:
+    from .utils import get_supported_openai_params
+
+    kind = "embeddings" if mode == "embedding" else "chat_completion"
+    return get_supported_openai_params(model, custom_llm_provider, request_type=kind)
 
 
 def get_max_tokens(model: str) -> int | None:

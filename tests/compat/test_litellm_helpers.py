@@ -109,6 +109,8 @@ def test_model_info_and_model_cost() -> None:
     assert (info["max_tokens"], info["max_input_tokens"], info["max_output_tokens"]) == (16384, 128000, 16384)
     assert info["input_cost_per_token"] == 2.5e-06 and info["litellm_provider"] == "openai"
     assert info["mode"] == "chat" and info["supports_vision"] is True and info["key"] == "gpt-4o"
+    assert {"tools", "response_format", "stream"} <= set(info["supported_openai_params"])
+    assert info["tpm"] is None and info["rpm"] is None
     claude = litellm.get_model_info(model="claude-sonnet-4-5")
     assert (claude["max_tokens"], claude["litellm_provider"], claude["key"]) == (
         64000,
