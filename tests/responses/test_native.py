@@ -214,3 +214,38 @@ def test_callbacks_see_a_stream_error_as_a_failure(cassette: object, monkeypatch
         list(stream)
     hooks.flush()
     assert logger.success == [] and [type(e).__name__ for e in logger.failure] == ["InternalServerError"]
+
+
+@pytest.mark.cassette("openai/responses/model_not_found")
+def test_unknown_model_is_a_400_with_its_code(cassette: object) -> None:
+    item = {
+        "type": "message",
+        "role": "user",
+        "content": [{"type": "input_text", "text": "Respond only with the word hello."}],
+    }
+    # the spec's code map classifies it (model_not_found), the wire status is kept
+    with pytest.raises(exceptions.NotFoundError) as info:
+        llmrelay.responses(input=[item], model="openai/gpt-4.1-minii", max_output_tokens=16, api_key=KEY)
+    err = info.value
+    assert (err.status_code, err.code, err.llm_provider) == (400, "model_not_found", "openai")
+    assert "The requested model 'gpt-4.1-minii' does not exist." in str(err)
+
+
+@pytest.mark.cassette("openai/responses/stream")
+def test_closing_a_stream_early_is_reported_once_as_unfinished(
+    cassette: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmrelay import hooks
+
+    logger = Outcomes()
+    monkeypatch.setattr(llmrelay, "callbacks", [logger])
+    with llmrelay.responses(
+        input="Say hello in French.", model="openai/gpt-4.1-mini", stream=True, api_key=KEY
+    ) as stream:
+        first = next(stream)
+    assert first.type == "response.created"
+    stream.close()  # closing twice is harmless
+    hooks.flush()
+    assert logger.success == []
+    [error] = logger.failure
+    assert isinstance(error, exceptions.APIConnectionError) and "closed before it finished" in str(error)
