@@ -187,6 +187,33 @@ def check_valid_key(model: str, api_key: str) -> bool:
     return True
 
 
+# --- response headers ------------------------------------------------------------------------
+
+_RATE_LIMIT_HEADERS = (
+    "x-ratelimit-limit-requests",
+    "x-ratelimit-remaining-requests",
+    "x-ratelimit-limit-tokens",
+    "x-ratelimit-remaining-tokens",
+)
+
+
+def get_response_headers(headers: Any) -> dict[str, str]:
+    """``_hidden_params["additional_headers"]`` as LiteLLM fills it from a provider's response headers.
+
+    Every header is kept as ``llm_provider-<name>``; OpenAI's rate-limit headers are also kept under
+    their own names, and the provider's request id as ``request-id``.
+    """
+    if headers is None:
+        return {}
+    items = {str(k).lower(): str(v) for k, v in headers.items()}
+    result = {k if k.startswith("llm_provider-") else f"llm_provider-{k}": v for k, v in items.items()}
+    result.update({k: items[k] for k in _RATE_LIMIT_HEADERS if k in items})
+    request_id = items.get("request-id") or items.get("x-request-id")
+    if request_id:
+        result["request-id"] = request_id
+    return result
+
+
 # --- trim_messages ------------------------------------------------------------------------------
 
 
@@ -349,6 +376,7 @@ __all__ = [
     "get_llm_provider",
     "get_max_tokens",
     "get_model_info",
+    "get_response_headers",
     "get_secret",
     "get_supported_openai_params",
     "get_valid_models",

@@ -422,3 +422,24 @@ def test_register_model_from_a_json_document(tmp_path) -> None:  # noqa: ANN001
     assert litellm.cost_per_token(
         model="acme/acme-large", prompt_tokens=10, completion_tokens=10
     ) == pytest.approx((3e-05, 9e-05))
+
+
+def test_get_response_headers_as_litellm_fills_additional_headers() -> None:
+    from llmrelay.utils import get_response_headers
+
+    headers = {
+        "x-request-id": "req_4c0b",
+        "x-ratelimit-remaining-requests": "9999",
+        "x-ratelimit-limit-tokens": "30000000",
+        "openai-processing-ms": "611",
+    }
+    extra = get_response_headers(headers)
+    assert (
+        extra["x-ratelimit-remaining-requests"] == "9999" and extra["x-ratelimit-limit-tokens"] == "30000000"
+    )
+    assert (
+        extra["llm_provider-openai-processing-ms"] == "611"
+        and extra["llm_provider-x-request-id"] == "req_4c0b"
+    )
+    assert extra["request-id"] == "req_4c0b"
+    assert get_response_headers(None) == {}
