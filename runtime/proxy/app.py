@@ -63,6 +63,7 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("POST", "/user/update"): admin.user_update,
     ("POST", "/user/delete"): admin.user_delete,
     ("GET", "/spend/logs"): spendroutes.spend_logs,
+    ("GET", "/global/spend/models"): spendroutes.global_spend_models,
 }
 # Routes with one path parameter: prefix -> (suffix, handler by method).
 PARAM_ROUTES: list[tuple[str, str, str, Handler]] = [

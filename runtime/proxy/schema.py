@@ -101,5 +101,17 @@ spend_logs = sa.Table(
     sa.Index("ix_llmrelay_spend_time", "start_time"),
 )
 
+# Spend per model (the deployment's provider model), kept by the spend writer with the rows.
+model_spend = sa.Table(
+    "llmrelay_model_spend",
+    metadata,
+    sa.Column("model", sa.String(255), primary_key=True),
+    sa.Column("spend", sa.Float, nullable=False, server_default="0"),
+    sa.Column("prompt_tokens", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("completion_tokens", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("requests", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Index("ix_llmrelay_model_spend_spend", "spend"),
+)
+
 # The Alembic revision that creates this schema; checked at start-up without importing Alembic.
-HEAD_REVISION = "0001_initial"
+HEAD_REVISION = "0002_model_spend"

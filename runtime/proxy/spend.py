@@ -24,7 +24,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .schema import keys, spend_logs, teams, users
+from .schema import keys, model_spend, spend_logs, teams, users
 
 log = logging.getLogger("llmrelay.proxy")
 
@@ -116,6 +116,7 @@ class SpendWriter:
             if not new:
                 return
             await conn.execute(stmt, new)
+            await _add_model_spend(conn, insert, new)
             totals = _totals(new)
             for table, pk, amounts in (
                 (keys, "token", totals["key"]),
@@ -253,6 +254,35 @@ async def _existing_ids(conn: Any, ids: list[str]) -> set[str]:
         params = {f"id{i}": chunk[i] if i < len(chunk) else "" for i in range(_ID_CHUNK)}
         found.update((await conn.execute(_EXISTING, params)).scalars())
     return found
+
+
+async def _add_model_spend(conn: Any, insert: Any, rows: list[dict[str, Any]]) -> None:
+    per_model: dict[str, list[float]] = {}
+    for row in rows:
+        t = per_model.setdefault(row["model"], [0.0, 0, 0, 0])
+        t[0] += row["spend"]
+        t[1] += row["prompt_tokens"]
+        t[2] += row["completion_tokens"]
+        t[3] += 1
+    stmt = insert(model_spend)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["model"],
+        set_={
+            "spend": model_spend.c.spend + stmt.excluded.spend,
+            "prompt_tokens": model_spend.c.prompt_tokens + stmt.excluded.prompt_tokens,
+            "completion_tokens": model_spend.c.completion_tokens + stmt.excluded.completion_tokens,
+            "requests": model_spend.c.requests + stmt.excluded.requests,
+        },
+    )
+    for model, (spend, prompt, completion, count) in sorted(per_model.items()):
+        values = {
+            "model": model,
+            "spend": spend,
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "requests": count,
+        }
+        await conn.execute(stmt, values)
 
 
 def _insert_for(engine: AsyncEngine) -> Any:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from .errors import ProxyError, bad_request
 from .http import Request, Response, json_response
+from .schema import model_spend
 from .schema import spend_logs as logs
 from .store import hash_key
 
@@ -125,3 +126,28 @@ async def _summary(conn: Any, dialect: str, conds: list[Any]) -> list[dict[str, 
     for day, model, spend in await conn.execute(by_model):
         days[str(day)]["models"][model] = spend
     return [{"startTime": day, **days[day]} for day in sorted(days)]
+
+
+async def global_spend_models(gw: Gateway, request: Request) -> Response:
+    """LiteLLM's ``/global/spend/models``: total spend per model, highest first (admin only)."""
+    from .admin import require_admin
+
+    require_admin(await gw.auth.authenticate(request.api_key()))
+    raw = request.query.get("limit") or "10"
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise bad_request("'limit' must be an integer between 1 and 1000.", "limit")
+    query = sa.select(model_spend).order_by(model_spend.c.spend.desc()).limit(int(raw))
+    async with gw.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in await conn.execute(query)]
+    return json_response(
+        [
+            {
+                "model": r["model"],
+                "total_spend": r["spend"],
+                "prompt_tokens": r["prompt_tokens"],
+                "completion_tokens": r["completion_tokens"],
+                "requests": r["requests"],
+            }
+            for r in rows
+        ]
+    )

@@ -492,3 +492,20 @@ def test_an_unknown_routing_strategy_stops_startup(tmp_path) -> None:
     raw["router_settings"] = {"routing_strategy": "coin-toss"}
     with pytest.raises(ConfigError, match="coin-toss"):
         Gateway(gwconfig.from_dict(raw, tmp_path))
+
+
+async def test_spend_is_charged_to_the_model(gateway) -> None:
+    gw, client = gateway
+    key = await new_key(client)
+    for model in ("demo", "demo", "other"):
+        await client.post("/v1/chat/completions", json={"model": model, "messages": MSG}, headers=bearer(key))
+    rows = await spend_rows(gw)
+    r = await client.get("/global/spend/models", headers=admin_headers())
+    assert r.status_code == 200
+    totals = {m["model"]: m for m in r.json()}
+    assert set(totals) == {"mock/demo", "mock/other"} and totals["mock/demo"]["requests"] == 2
+    assert totals["mock/demo"]["total_spend"] == pytest.approx(
+        sum(x["spend"] for x in rows if x["model"] == "mock/demo")
+    )
+    assert r.json()[0]["total_spend"] >= r.json()[1]["total_spend"]
+    assert (await client.get("/global/spend/models", headers=bearer(key))).status_code == 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -185,5 +186,50 @@ async def test_sqlite_summary_groups_by_day(tmp_path) -> None:
                 "models": {"mock/0": 0.5, "mock/1": 0.5},
             },
         ]
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_from_the_first_revision_keeps_and_totals_old_spend(tmp_path) -> None:
+    """A database made by 0001 is brought to head on start, and 0002 totals its old rows."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = db.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+
+        def to_first(sync_conn: sa.Connection) -> None:
+            cfg = Config()
+            cfg.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+            cfg.attributes["connection"] = sync_conn
+            command.upgrade(cfg, "0001_initial")
+
+        async with engine.begin() as conn:
+            await conn.run_sync(to_first)
+            now = datetime(2026, 4, 1)
+            row = {
+                "call_type": "acompletion",
+                "api_key": "k",
+                "total_tokens": 3,
+                "prompt_tokens": 1,
+                "completion_tokens": 2,
+                "start_time": now,
+                "end_time": now,
+                "status": "success",
+            }
+            await conn.execute(
+                sa.insert(spend_logs),
+                [
+                    {**row, "request_id": "a", "spend": 1.0, "model": "m1"},
+                    {**row, "request_id": "b", "spend": 2.0, "model": "m1"},
+                ],
+            )
+        assert await db.migrate(engine) is True
+        async with engine.connect() as conn:
+            assert await db.current_revision(conn) == HEAD_REVISION
+            totals = (
+                await conn.execute(sa.text("SELECT model, spend, requests FROM llmrelay_model_spend"))
+            ).all()
+        assert [tuple(t) for t in totals] == [("m1", 3.0, 2)]
     finally:
         await engine.dispose()
