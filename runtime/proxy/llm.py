@@ -513,6 +513,15 @@ async def retrieve_model(gw: Gateway, request: Request) -> Response:
     return json_response({"id": name, "object": "model", "created": CREATED, "owned_by": OWNED_BY})
 
 
+_SECRET_WORDS = ("key", "secret", "token", "password", "credential", "auth", "headers")
+
+
+def _secret(name: str) -> bool:
+    """Parameters that may carry credentials never leave the gateway (cost fields are fine)."""
+    lowered = name.lower()
+    return any(w in lowered for w in _SECRET_WORDS) and not lowered.endswith(("_cost", "_per_token"))
+
+
 async def model_info(gw: Gateway, request: Request) -> Response:
     """LiteLLM's ``/model/info``: each deployment with its model table row (no credentials)."""
     import llmrelay
@@ -527,7 +536,7 @@ async def model_info(gw: Gateway, request: Request) -> Response:
                 info = {}
             info.update(d.model_info)
             info["id"] = d.model_id
-            params = {k: v for k, v in d.params.items() if k not in ("api_key",)}
+            params = {k: v for k, v in d.params.items() if not _secret(k)}
             data.append(
                 {"model_name": name, "litellm_params": {"model": d.model, **params}, "model_info": info}
             )

@@ -509,3 +509,22 @@ async def test_spend_is_charged_to_the_model(gateway) -> None:
     )
     assert r.json()[0]["total_spend"] >= r.json()[1]["total_spend"]
     assert (await client.get("/global/spend/models", headers=bearer(key))).status_code == 403
+
+
+async def test_model_info_never_shows_credentials(tmp_path) -> None:
+    raw = mock_config()
+    raw["model_list"][0]["litellm_params"].update(
+        {
+            "api_key": "sk-upstream-secret",
+            "aws_secret_access_key": "aws-secret",
+            "extra_headers": {"x-auth": "t"},
+        }
+    )
+    async with running_gateway(raw, tmp_path) as (_gw, client):
+        key = await new_key(client)
+        r = await client.get("/model/info", headers=bearer(key))
+        assert r.status_code == 200 and "demo" in r.text
+        for secret in ("sk-upstream-secret", "aws-secret", "x-auth"):
+            assert secret not in r.text
+        demo = next(m for m in r.json()["data"] if m["model_name"] == "demo")
+        assert demo["litellm_params"]["input_cost_per_token"] == 1e-6
