@@ -187,6 +187,94 @@ def check_valid_key(model: str, api_key: str) -> bool:
     return True
 
 
+# --- function_to_dict ------------------------------------------------------------------------
+
+_JSON_TYPES = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "list": "array",
+    "dict": "object",
+    "NoneType": "null",
+}
+
+
+def _numpy_doc(doc: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """(summary, {param: (type text, description)}) from a numpy-style docstring."""
+    lines = doc.splitlines()
+    summary: list[str] = []
+    i = 0
+    while i < len(lines) and lines[i].strip() and not _is_section(lines, i):
+        summary.append(lines[i].strip())
+        i += 1
+    params: dict[str, tuple[str, str]] = {}
+    while i < len(lines):
+        if _is_section(lines, i) and lines[i].strip().lower() == "parameters":
+            i += 2
+            while i < len(lines) and not _is_section(lines, i):
+                name, sep, kind = lines[i].partition(":")
+                if lines[i].strip() and not lines[i].startswith((" ", "\t")):
+                    desc: list[str] = []
+                    i += 1
+                    while i < len(lines) and (lines[i].startswith((" ", "\t")) or not lines[i].strip()):
+                        if lines[i].strip():
+                            desc.append(lines[i].strip())
+                        i += 1
+                    params[name.strip()] = (kind.strip() if sep else "", "\n".join(desc))
+                    continue
+                i += 1
+            continue
+        i += 1
+    return "\n".join(summary), params
+
+
+def _is_section(lines: list[str], i: int) -> bool:
+    underline = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    return bool(lines[i].strip()) and len(underline) >= 3 and set(underline) == {"-"}
+
+
+def function_to_dict(input_function: Any) -> dict[str, Any]:
+    """A Python function as an OpenAI function definition, from its type hints and numpy-style docstring.
+
+    LiteLLM's helper: the docstring summary is the description; each parameter's type comes from
+    the docstring (``unit : {'celsius', 'fahrenheit'}`` becomes a string enum) or its annotation;
+    parameters without a default are required.
+    """
+    import ast
+    import inspect
+
+    summary, documented = _numpy_doc(inspect.getdoc(input_function) or "")
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for name, param in inspect.signature(input_function).parameters.items():
+        annotation = param.annotation
+        kind = _JSON_TYPES.get(getattr(annotation, "__name__", str(annotation)), "string")
+        entry: dict[str, Any] = {}
+        type_text, description = documented.get(name, ("", ""))
+        type_text = type_text.split(",")[0] if "optional" in type_text and "{" not in type_text else type_text
+        if type_text.startswith("{"):
+            try:
+                entry["enum"] = [str(v) for v in ast.literal_eval("[" + type_text.strip("{}") + "]")]
+                kind = "string"
+            except (ValueError, SyntaxError):
+                pass
+        elif type_text:
+            kind = _JSON_TYPES.get(type_text.strip(), "string")
+        entry = {"type": kind, **({"description": description} if description else {}), **entry}
+        properties[name] = entry
+        if param.default is inspect.Parameter.empty:
+            required.append(name)
+    result: dict[str, Any] = {
+        "name": input_function.__name__,
+        "description": summary,
+        "parameters": {"type": "object", "properties": properties},
+    }
+    if required:
+        result["parameters"]["required"] = required
+    return result
+
+
 # --- response headers ------------------------------------------------------------------------
 
 _RATE_LIMIT_HEADERS = (
@@ -373,6 +461,7 @@ __all__ = [
     "cost_per_token",
     "decode",
     "encode",
+    "function_to_dict",
     "get_llm_provider",
     "get_max_tokens",
     "get_model_info",

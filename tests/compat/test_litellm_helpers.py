@@ -443,3 +443,50 @@ def test_get_response_headers_as_litellm_fills_additional_headers() -> None:
     )
     assert extra["request-id"] == "req_4c0b"
     assert get_response_headers(None) == {}
+
+
+def test_function_to_dict_from_a_numpy_docstring() -> None:
+    def get_current_weather(location: str, unit: str, days: int = 1) -> str:
+        """Get the current weather in a given location
+
+        Parameters
+        ----------
+        location : str
+            The city and state, e.g. San Francisco, CA
+        unit : {'celsius', 'fahrenheit'}
+            Temperature unit
+        days : int, optional
+            How many days to forecast
+
+        Returns
+        -------
+        str
+            a sentence indicating the weather
+        """
+        return ""
+
+    function_json = litellm.utils.function_to_dict(get_current_weather)
+    assert function_json == {
+        "name": "get_current_weather",
+        "description": "Get the current weather in a given location",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
+                "unit": {
+                    "type": "string",
+                    "description": "Temperature unit",
+                    "enum": ["celsius", "fahrenheit"],
+                },
+                "days": {"type": "integer", "description": "How many days to forecast"},
+            },
+            "required": ["location", "unit"],
+        },
+    }
+    response = litellm.completion(
+        model="gpt-4o",
+        messages=messages,
+        tools=[{"type": "function", "function": function_json}],
+        mock_response="sunny",
+    )
+    assert response.choices[0].message.content == "sunny"
