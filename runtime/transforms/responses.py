@@ -378,6 +378,10 @@ class ChunkEventBuilder:
             self.items.append(item)
             self._open = item
         if function and function.arguments:
+            closed = self.items[item["_index"]]
+            if closed is not item:  # a provider that interleaves parallel calls: keep the result whole
+                closed["arguments"] += function.arguments
+                return events
             item["_text"].append(function.arguments)
             events.append(
                 self._event(
@@ -454,11 +458,5 @@ class ChunkEventBuilder:
         return [self._event(kind, response=final)]
 
     def close_items(self) -> list[ResponsesAPIStreamEvent]:
-        """Close every open item; afterwards :attr:`items` is the finished output."""
-        events = self._close()
-        for tool in self._tools.values():  # a tool call left open by interleaved deltas
-            index = tool.get("_index")
-            if index is not None and "_text" in self.items[index]:
-                self._open = self.items[index]
-                events += self._close()
-        return events
+        """Close the open item; afterwards :attr:`items` is the finished output."""
+        return self._close()

@@ -156,3 +156,22 @@ def test_failed_response_is_an_event_not_an_exception() -> None:
     )
     [event] = t.EventTranslator(call, adapter).feed("response.failed", data)
     assert event.response.status == "failed" and event.response.error["message"] == "boom"
+
+
+def test_interleaved_parallel_calls_keep_whole_arguments() -> None:
+    builder = t.ChunkEventBuilder({})
+    chunks = [
+        _chunk(0, tool_calls=[{"index": 0, "id": "c1", "function": {"name": "w", "arguments": '{"city":'}}]),
+        _chunk(
+            1,
+            tool_calls=[{"index": 1, "id": "c2", "function": {"name": "w", "arguments": '{"city":"Rome"}'}}],
+        ),
+        _chunk(2, tool_calls=[{"index": 0, "function": {"arguments": '"Paris"}'}}]),
+    ]
+    for chunk in chunks:
+        builder.feed(chunk)
+    builder.close_items()
+    assert [(i["call_id"], i["arguments"]) for i in builder.items] == [
+        ("c1", '{"city":"Paris"}'),
+        ("c2", '{"city":"Rome"}'),
+    ]
