@@ -25,6 +25,7 @@ from .config import Deployment
 from .errors import ProxyError, bad_request, describe, from_sdk
 from .http import ClientDisconnected, Request, Response, json_response, wait_disconnect
 from .limits import Scope, Verdict, retry_after_header
+from .store import utcnow
 
 if TYPE_CHECKING:
     from .app import Gateway
@@ -97,7 +98,7 @@ class Call:
     scopes: list[Scope]
     body: dict[str, Any]
     verdict: Verdict
-    started: datetime = field(default_factory=datetime.utcnow)
+    started: datetime = field(default_factory=lambda: utcnow(precise=True))
     released: bool = False
 
 
@@ -248,7 +249,7 @@ def _spend_row(
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "start_time": call.started,
-        "end_time": datetime.utcnow(),
+        "end_time": utcnow(precise=True),
         "model": call.deployment.model,
         "model_group": call.model_group,
         "model_id": call.deployment.model_id,

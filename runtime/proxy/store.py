@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,9 +21,10 @@ _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d|w|mo)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "mo": 30 * 86400}
 
 
-def utcnow() -> datetime:
+def utcnow(precise: bool = False) -> datetime:
     # Naive UTC everywhere: SQLite has no time zones, and one convention avoids mixing.
-    return datetime.utcnow().replace(microsecond=0)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    return now if precise else now.replace(microsecond=0)
 
 
 def parse_duration(text: str) -> timedelta:

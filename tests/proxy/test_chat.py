@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import orjson
 import pytest
 import sqlalchemy as sa
 from llmrelay.proxy.schema import keys, spend_logs
+from llmrelay.proxy.store import utcnow
 
 from .conftest import MASTER, admin_headers, bearer, mock_config, running_gateway
 
@@ -230,7 +231,7 @@ async def test_budget_period_resets(gateway) -> None:
         await conn.execute(
             sa.update(keys)
             .where(keys.c.token == token)
-            .values(budget_reset_at=datetime.utcnow() - timedelta(minutes=1))
+            .values(budget_reset_at=utcnow() - timedelta(minutes=1))
         )
     assert await gw.reset_due_budgets() == 1
     assert await key_spend(gw, key) == 0
