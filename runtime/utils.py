@@ -391,6 +391,68 @@ def _trim(messages: list[dict[str, Any]], model: str | None, max_tokens: int) ->
     return head + _fit_newest_first(messages, max_tokens, model) + tools
 
 
+# --- text_completion on chat models -------------------------------------------------------------
+
+_TEXT_ONLY_PARAMS = ("echo", "best_of", "suffix", "logprobs")  # no chat counterpart; LiteLLM drops them
+
+
+def uses_chat_for_text(model: str, custom_llm_provider: str | None = None) -> bool:
+    """Whether ``text_completion`` must go through chat: the model is a chat model, or its provider
+    has no legacy completions endpoint (LiteLLM sends ``text_completion(model="gpt-3.5-turbo")`` to chat)."""
+    try:
+        provider, name = registry.split_model(model, custom_llm_provider)
+        adapter = registry.get_adapter(provider)
+    except exceptions.LLMRelayError:
+        return False
+    if "chat" not in adapter.capabilities:
+        return False
+    if "text_completion" not in adapter.capabilities:
+        return True
+    return (registry.model_row(provider, name) or {}).get("mode") == "chat"
+
+
+def text_completion_via_chat(model: str, prompt: Any = None, **kwargs: Any) -> TextCompletionResponse:
+    """A ``text_completion`` answered by a chat model: each prompt is one user message, each reply a
+    ``text`` choice; usage and cost add up over the prompts."""
+    from .main import completion
+
+    prompts = [prompt] if isinstance(prompt, str) else list(prompt or [])
+    if not prompts or not all(isinstance(p, str) and p for p in prompts):
+        exceptions.raise_error(
+            "BadRequestError", "'prompt' must be a non-empty string or list of strings", param="prompt"
+        )
+    for name in _TEXT_ONLY_PARAMS:
+        kwargs.pop(name, None)
+    replies = [completion(model=model, messages=[{"role": "user", "content": p}], **kwargs) for p in prompts]
+    choices = [
+        {
+            "index": i * len(r.choices) + c.index,
+            "text": c.message.content or "",
+            "finish_reason": c.finish_reason,
+        }
+        for i, r in enumerate(replies)
+        for c in r.choices
+    ]
+    usage = Usage(
+        prompt_tokens=sum(r.usage.prompt_tokens for r in replies if r.usage),
+        completion_tokens=sum(r.usage.completion_tokens for r in replies if r.usage),
+        total_tokens=sum(r.usage.total_tokens for r in replies if r.usage),
+    )
+    first = replies[0]
+    result = TextCompletionResponse(
+        id=first.id,
+        created=first.created,
+        model=first.model,
+        choices=choices,
+        usage=usage,
+        system_fingerprint=first.system_fingerprint,
+    )
+    result._hidden_params.update(first._hidden_params)
+    costs = [r._hidden_params.get("response_cost") for r in replies]
+    result._hidden_params["response_cost"] = None if None in costs else sum(costs)
+    return result
+
+
 # --- batch helpers ---------------------------------------------------------------------------------
 
 
@@ -485,6 +547,8 @@ __all__ = [
     "supports_vision",
     "supports_web_search",
     "token_counter",
+    "text_completion_via_chat",
     "trim_messages",
+    "uses_chat_for_text",
     "validate_environment",
 ]

@@ -97,3 +97,22 @@ def test_module_api_base_and_model_alias_map_are_honoured() -> None:
     response = litellm.completion(model="house-model", messages=[{"role": "user", "content": "hi"}])
     assert response._hidden_params["custom_llm_provider"] == "mock"
     assert response._hidden_params["api_base"] == "http://gateway.example.invalid/v1"
+
+
+def test_text_completion_on_a_chat_model_goes_through_chat() -> None:
+    from llmrelay.utils import text_completion_via_chat, uses_chat_for_text
+
+    # LiteLLM's docs call text_completion(model="gpt-3.5-turbo", ...): a chat model, answered by chat
+    assert uses_chat_for_text("gpt-3.5-turbo") is True
+    assert uses_chat_for_text("gpt-3.5-turbo-instruct") is False  # a real completions model
+    assert uses_chat_for_text("anthropic/claude-sonnet-4-5") is True  # no legacy endpoint at all
+    response = text_completion_via_chat(
+        "gpt-3.5-turbo", "Say this is a test", max_tokens=7, echo=True, mock_response="This is a test"
+    )
+    assert isinstance(response, litellm.TextCompletionResponse) and response.object == "text_completion"
+    assert response.choices[0].text == "This is a test" and response.choices[0].finish_reason == "stop"
+    assert response["choices"][0]["text"] == "This is a test"
+    assert response.usage.total_tokens == response.usage.prompt_tokens + response.usage.completion_tokens
+    assert response._hidden_params["response_cost"] == pytest.approx(litellm.completion_cost(response))
+    several = text_completion_via_chat("mock/mock", ["first prompt", "second prompt"])
+    assert [c.index for c in several.choices] == [0, 1] and all(c.text for c in several.choices)
