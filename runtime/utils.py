@@ -411,11 +411,7 @@ def uses_chat_for_text(model: str, custom_llm_provider: str | None = None) -> bo
     return (registry.model_row(provider, name) or {}).get("mode") == "chat"
 
 
-def text_completion_via_chat(model: str, prompt: Any = None, **kwargs: Any) -> TextCompletionResponse:
-    """A ``text_completion`` answered by a chat model: each prompt is one user message, each reply a
-    ``text`` choice; usage and cost add up over the prompts."""
-    from .main import completion
-
+def _prompts(prompt: Any, kwargs: dict[str, Any]) -> list[str]:
     prompts = [prompt] if isinstance(prompt, str) else list(prompt or [])
     if not prompts or not all(isinstance(p, str) and p for p in prompts):
         exceptions.raise_error(
@@ -423,7 +419,10 @@ def text_completion_via_chat(model: str, prompt: Any = None, **kwargs: Any) -> T
         )
     for name in _TEXT_ONLY_PARAMS:
         kwargs.pop(name, None)
-    replies = [completion(model=model, messages=[{"role": "user", "content": p}], **kwargs) for p in prompts]
+    return prompts
+
+
+def _as_text_completion(replies: list[Any]) -> TextCompletionResponse:
     choices = [
         {
             "index": i * len(r.choices) + c.index,
@@ -451,6 +450,27 @@ def text_completion_via_chat(model: str, prompt: Any = None, **kwargs: Any) -> T
     costs = [r._hidden_params.get("response_cost") for r in replies]
     result._hidden_params["response_cost"] = None if None in costs else sum(costs)
     return result
+
+
+def text_completion_via_chat(model: str, prompt: Any = None, **kwargs: Any) -> TextCompletionResponse:
+    """A ``text_completion`` answered by a chat model: each prompt is one user message, each reply a
+    ``text`` choice; usage and cost add up over the prompts."""
+    from .main import completion
+
+    prompts = _prompts(prompt, kwargs)
+    return _as_text_completion(
+        [completion(model=model, messages=[{"role": "user", "content": p}], **kwargs) for p in prompts]
+    )
+
+
+async def atext_completion_via_chat(model: str, prompt: Any = None, **kwargs: Any) -> TextCompletionResponse:
+    import asyncio
+
+    from .main import acompletion
+
+    prompts = _prompts(prompt, kwargs)
+    calls = [acompletion(model=model, messages=[{"role": "user", "content": p}], **kwargs) for p in prompts]
+    return _as_text_completion(list(await asyncio.gather(*calls)))
 
 
 # --- batch helpers ---------------------------------------------------------------------------------
@@ -547,6 +567,7 @@ __all__ = [
     "supports_vision",
     "supports_web_search",
     "token_counter",
+    "atext_completion_via_chat",
     "text_completion_via_chat",
     "trim_messages",
     "uses_chat_for_text",

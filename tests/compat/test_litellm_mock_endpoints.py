@@ -116,3 +116,10 @@ def test_text_completion_on_a_chat_model_goes_through_chat() -> None:
     assert response._hidden_params["response_cost"] == pytest.approx(litellm.completion_cost(response))
     several = text_completion_via_chat("mock/mock", ["first prompt", "second prompt"])
     assert [c.index for c in several.choices] == [0, 1] and all(c.text for c in several.choices)
+
+
+def test_async_text_completion_on_a_chat_model() -> None:
+    from llmrelay.utils import atext_completion_via_chat
+
+    response = asyncio.run(atext_completion_via_chat("gpt-4o", ["one", "two"], mock_response="ok"))
+    assert [(c.index, c.text) for c in response.choices] == [(0, "ok"), (1, "ok")]
