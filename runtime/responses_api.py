@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import exceptions, hooks, http, main, registry
+from . import exceptions, hooks, http, main, params, registry
 from .adapter import Adapter, Call
 from .ids import decode_response_id, encode_response_id
 from .responses_types import ResponsesAPIResponse, ResponsesAPIStreamEvent
@@ -146,9 +146,26 @@ def _plan(input: Any, model: str | None, kwargs: dict[str, Any]) -> _Plan:
     # A mock answer never touches the network, so it always takes the chat path (which mocks).
     native = "responses" in adapter.capabilities and "mock_response" not in kwargs
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    text_format = kwargs.pop("text_format", None)
+    if text_format is not None and "text" not in kwargs:
+        kwargs["text"] = _text_param(text_format)
     if isinstance(input, list):  # output items sent back as input: plain dicts, without null fields
         input = bridge.input_items(input)
     return _Plan(model, provider, wire_model, native, input, kwargs, bool(kwargs.get("stream")))
+
+
+def _text_param(text_format: Any) -> dict[str, Any]:
+    """LiteLLM's ``text_format=`` (a pydantic model class, or a chat ``response_format``) as
+    the Responses ``text`` parameter: ``{"format": {"type": "json_schema", "name", "schema", "strict"}}``."""
+    fmt = params.response_format_param(text_format) if isinstance(text_format, type) else text_format
+    if not isinstance(fmt, dict):
+        exceptions.raise_error(
+            "BadRequestError",
+            "text_format must be a pydantic model class or a response_format dict",
+            param="text_format",
+        )
+    flat = {"type": fmt.get("type", "json_schema"), **(fmt.get("json_schema") or {})}
+    return {"format": flat}
 
 
 def _previous(plan: _Plan) -> dict[str, Any] | None:
@@ -175,12 +192,12 @@ def _previous(plan: _Plan) -> dict[str, Any] | None:
 
 
 def _native_call(plan: _Plan) -> tuple[Adapter, Call, dict[str, Any]]:
-    control, params = main._split_kwargs(plan.kwargs)
+    control, call_params = main._split_kwargs(plan.kwargs)
     decoded = _previous(plan)
     if decoded is not None:
-        params["previous_response_id"] = decoded["response_id"]  # the provider knows only its own ID
-    params["input"] = plan.input
-    adapter, call = main._make_call(plan.model, "responses", control, params)
+        call_params["previous_response_id"] = decoded["response_id"]  # the provider knows only its own ID
+    call_params["input"] = plan.input
+    adapter, call = main._make_call(plan.model, "responses", control, call_params)
     return adapter, call, control
 
 

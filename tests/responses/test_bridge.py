@@ -347,3 +347,30 @@ def test_output_items_sent_back_as_input_continue_statelessly(sent: list[dict[st
         },
         {"role": "tool", "tool_call_id": "call_abc", "content": "18"},
     ]
+
+
+def test_text_format_pydantic_model_becomes_a_strict_json_schema(sent: list[dict[str, Any]]) -> None:
+    from pydantic import BaseModel
+
+    class City(BaseModel):
+        name: str
+        population: int
+
+    resp = llmrelay.responses(
+        input="Biggest city?", model=MODEL, text_format=City, mock_response='{"name":"Tokyo"}'
+    )
+    schema = {
+        "type": "object",
+        "title": "City",
+        "properties": {
+            "name": {"title": "Name", "type": "string"},
+            "population": {"title": "Population", "type": "integer"},
+        },
+        "required": ["name", "population"],
+        "additionalProperties": False,
+    }
+    assert resp.text == {"format": {"type": "json_schema", "name": "City", "schema": schema, "strict": True}}
+    assert sent[0]["optional_params"]["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "City", "schema": schema, "strict": True},
+    }
