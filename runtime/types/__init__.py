@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -210,6 +210,9 @@ def _now() -> int:
 class _WithHiddenParams(OpenAIObject):
     _hidden_params: dict[str, Any] = PrivateAttr(default_factory=dict)
     _response_ms: float | None = PrivateAttr(default=None)
+    # Built by hand without choices, LiteLLM's responses and chunks have one empty choice; a body
+    # parsed from the wire (model_validate) keeps what the provider sent.
+    _default_choice: ClassVar[Any] = None
 
     def __init__(self, **data: Any) -> None:
         # LiteLLM's constructors take a few keywords that are not response fields.
@@ -217,6 +220,8 @@ class _WithHiddenParams(OpenAIObject):
         response_ms = data.pop("response_ms", None)
         for key in _NOT_FIELDS:
             data.pop(key, None)
+        if "choices" not in data and self._default_choice is not None:
+            data["choices"] = [self._default_choice()]
         super().__init__(**data)
         if hidden:
             self._hidden_params.update(hidden)
@@ -230,14 +235,6 @@ class _WithHiddenParams(OpenAIObject):
 _NOT_FIELDS = ("stream", "stream_options", "_response_headers")
 
 
-def _one_choice() -> list[Choices]:
-    return [Choices()]
-
-
-def _one_streaming_choice() -> list[StreamingChoices]:
-    return [StreamingChoices()]
-
-
 class ModelResponse(_WithHiddenParams):
     """An OpenAI ``chat.completion``. Built by hand with no ``choices`` it has one empty choice,
     as LiteLLM's does (``ModelResponse().choices[0].message.content = ...`` works)."""
@@ -246,7 +243,8 @@ class ModelResponse(_WithHiddenParams):
     object: str = "chat.completion"
     created: int = Field(default_factory=_now)
     model: str | None = None
-    choices: list[Choices] = Field(default_factory=_one_choice)
+    choices: list[Choices] = Field(default_factory=list)
+    _default_choice: ClassVar[Any] = Choices
     usage: Usage | None = None
     system_fingerprint: str | None = None
     service_tier: str | None = None
@@ -259,7 +257,8 @@ class ModelResponseStream(_WithHiddenParams):
     object: str = "chat.completion.chunk"
     created: int = Field(default_factory=_now)
     model: str | None = None
-    choices: list[StreamingChoices] = Field(default_factory=_one_streaming_choice)
+    choices: list[StreamingChoices] = Field(default_factory=list)
+    _default_choice: ClassVar[Any] = StreamingChoices
     usage: Usage | None = None
     system_fingerprint: str | None = None
     service_tier: str | None = None
