@@ -10,11 +10,12 @@ Extra fields a provider sends (``x_groq``, ``citations``…) are kept (``extra="
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 
 class OpenAIObject(BaseModel):
@@ -141,6 +142,16 @@ class Usage(OpenAIObject):
 class Function(OpenAIObject):
     name: str | None = None
     arguments: str = ""
+
+    @field_validator("arguments", mode="before")
+    @classmethod
+    def _arguments_as_json_text(cls, value: Any) -> Any:
+        # LiteLLM accepts the arguments as a dict (or None) and keeps them as JSON text, as OpenAI sends them.
+        if value is None:
+            return ""
+        if isinstance(value, dict | list):
+            return json.dumps(value)
+        return value
 
 
 class ChatCompletionMessageToolCall(OpenAIObject):

@@ -710,3 +710,21 @@ def test_request_typed_dicts_from_types_llms_openai() -> None:
     response = litellm.completion(model="gpt-4o", messages=history, tools=[tool], mock_response="22 degrees")
     assert response.choices[0].message.content == "22 degrees"
     assert litellm.types.llms.openai.ChatCompletionToolParam is ChatCompletionToolParam
+
+
+def test_tool_call_objects_built_by_hand() -> None:
+    from llmrelay.types.utils import ChatCompletionMessageToolCall, Function
+
+    call = ChatCompletionMessageToolCall(
+        id="call_1",
+        type="function",
+        function=Function(name="get_current_weather", arguments={"location": "Paris"}),
+    )
+    assert json.loads(call.function.arguments) == {"location": "Paris"}  # a dict is kept as JSON text
+    assert Function(name="f", arguments=None).arguments == ""
+    message = litellm.Message(content=None, role="assistant", tool_calls=[call])
+    response = litellm.ModelResponse(choices=[litellm.Choices(message=message, finish_reason="tool_calls")])
+    assert response.choices[0].message.tool_calls[0].function.name == "get_current_weather"
+    assert response.model_dump()["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"] == (
+        '{"location": "Paris"}'
+    )
