@@ -31,6 +31,11 @@ class CustomLogger:
     def log_pre_api_call(self, model: str, messages: Any, kwargs: dict[str, Any]) -> None:
         pass
 
+    def log_post_api_call(
+        self, kwargs: dict[str, Any], response_obj: Any, start_time: float, end_time: float
+    ) -> None:
+        """After the provider answered (or failed), before the success or failure event."""
+
     def log_success_event(
         self, kwargs: dict[str, Any], response_obj: Any, start_time: float, end_time: float
     ) -> None:
@@ -308,6 +313,8 @@ def dispatch(kind: str, kwargs: dict[str, Any], result: Any, start: float, end: 
     fields = _Fields(kind, kwargs, result, start_dt, end_dt, in_loop)
     for cb in callbacks:
         if isinstance(cb, CustomLogger):
+            if _overridden(cb, cb.log_post_api_call):  # LiteLLM calls it for every outcome, first
+                _submit(_deliver, (cb.log_post_api_call, fields, result, start_dt, end_dt))
             sync_hook = cb.log_success_event if kind == "success" else cb.log_failure_event
             async_hook = cb.async_log_success_event if kind == "success" else cb.async_log_failure_event
             if _overridden(cb, sync_hook):

@@ -537,6 +537,9 @@ def test_custom_logger_from_the_integrations_path() -> None:
         def log_pre_api_call(self, model, messages, kwargs):  # noqa: ANN001
             self.events.append(("pre", model))
 
+        def log_post_api_call(self, kwargs, response_obj, start_time, end_time):  # noqa: ANN001
+            self.events.append(("post", kwargs["model"]))
+
         def log_success_event(self, kwargs, response_obj, start_time, end_time):  # noqa: ANN001
             self.events.append(("success", response_obj.choices[0].message.content))
 
@@ -551,7 +554,12 @@ def test_custom_logger_from_the_integrations_path() -> None:
     hooks.flush()
     # pre-call hooks run inline; outcomes are delivered off the caller's path, each exactly once
     assert [e for e in handler.events if e[0] == "pre"] == [("pre", "gpt-4o"), ("pre", "gpt-4o")]
-    assert [e for e in handler.events if e[0] != "pre"] == [("success", "Hi"), ("failure", "RateLimitError")]
+    assert [e for e in handler.events if e[0] != "pre"] == [
+        ("post", "gpt-4o"),
+        ("success", "Hi"),
+        ("post", "gpt-4o"),
+        ("failure", "RateLimitError"),
+    ]
 
 
 def test_async_custom_logger_hooks_for_async_calls() -> None:
