@@ -61,6 +61,7 @@ UNSUPPORTED = {
     "enforced_params",
     "object_permission",
 }
+MAX_INT = 2**62  # limits are stored as 64-bit integers
 ROLES = {"proxy_admin", "proxy_admin_viewer", "internal_user", "internal_user_viewer", "team", "customer"}
 
 
@@ -98,6 +99,8 @@ def validate(body: dict[str, Any], allowed: set[str]) -> dict[str, Any]:
             and (value < 0 or not math.isfinite(value))
         ):
             raise bad_request(f"'{name}' must be a non-negative number.", name)
+        if isinstance(value, int) and value > MAX_INT:
+            raise bad_request(f"'{name}' must be at most {MAX_INT}.", name)
         if name in ("models", "teams") and not all(isinstance(m, str) for m in body[name]):
             raise bad_request(f"'{name}' must be a list of strings.", name)
         out[name] = value

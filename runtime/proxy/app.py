@@ -13,6 +13,8 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+
 from . import admin, health, llm, openapi, spendroutes, store
 from .auth import AuthCache, Caller
 from .config import GatewayConfig
@@ -110,6 +112,8 @@ class Gateway:
             response = error_response(err)
         except ClientDisconnected:
             return
+        except (SQLAlchemyError, OSError, asyncio.TimeoutError) as exc:
+            response = error_response(_database_error(exc))
         except Exception:
             log.exception("unhandled error on %s %s", scope["method"], path)
             response = error_response(ProxyError(500, "Internal error in the gateway.", "internal_error"))
@@ -254,6 +258,16 @@ class Gateway:
                     await self.invalidate(f"{kind}:{row[pk]}")
                     count += 1
         return count
+
+
+def _database_error(exc: Exception) -> ProxyError:
+    """A route's database failure: the client's values (400) or the database itself (503).
+    (Model routes never wait on the database; this concerns the admin and spend routes.)"""
+    if isinstance(exc, IntegrityError | DataError):
+        reason = type(exc.orig).__name__
+        return ProxyError(400, f"The database refused these values ({reason}).", code="invalid_values")
+    log.warning("database error: %s", type(exc).__name__)
+    return ProxyError(503, "The database is unavailable; try again shortly.", "service_unavailable")
 
 
 def build_sdk_router(cfg: GatewayConfig) -> Any:

@@ -226,6 +226,8 @@ def test_database_outage_keeps_requests_flowing_and_loses_no_spend(
         send(4)  # both processes have the key cached
         proxy.cut()
         assert httpx.get(f"{pair.urls[0]}/health/readiness").status_code == 503
+        down = httpx.post(f"{pair.urls[0]}/key/generate", json={}, headers=ADMIN, timeout=30)
+        assert down.status_code == 503 and down.json()["error"]["type"] == "service_unavailable"
         deadline = time.monotonic() + 6.0  # longer than the auth cache TTL
         while time.monotonic() < deadline:
             send(2)
@@ -243,3 +245,15 @@ def test_database_outage_keeps_requests_flowing_and_loses_no_spend(
     finally:
         pair.stop()
         proxy.close()
+
+
+def test_large_limits_fit_postgres_columns(pair: Pair) -> None:
+    key = pair.key(rpm_limit=10**9, tpm_limit=10**12, max_budget=1e9)
+    r = httpx.post(
+        f"{pair.urls[1]}/v1/chat/completions",
+        json={"model": "fake", "messages": MSGS},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert r.status_code == 200 and r.headers["x-ratelimit-limit-tokens"] == str(10**12)
+    too_big = httpx.post(f"{pair.urls[0]}/key/generate", json={"tpm_limit": 2**63}, headers=ADMIN)
+    assert too_big.status_code == 400 and too_big.json()["error"]["param"] == "tpm_limit"
