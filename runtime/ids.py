@@ -56,6 +56,11 @@ def decode_response_id(response_id: str) -> DecodedResponseId:
     )
 
 
+def get_model_id_from_response_id(response_id: str | None) -> str | None:
+    """The deployment an encoded ID names (LiteLLM's helper of the same name), for session affinity."""
+    return decode_response_id(response_id)["model_id"] if response_id else None
+
+
 def is_encoded_response_id(response_id: str) -> bool:
     decoded = decode_response_id(response_id)
     return decoded["custom_llm_provider"] is not None or decoded["model_id"] is not None

@@ -194,18 +194,34 @@ class ResponsesAPIStreamEvents(str, Enum):
     ERROR = "error"
 
 
+def _event_part_kind(value: Any) -> str:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return kind if kind in ("output_text", "summary_text") else "other"
+
+
+EventPart = Annotated[
+    Annotated[OutputText, Tag("output_text")]
+    | Annotated[ReasoningSummary, Tag("summary_text")]
+    | Annotated[GenericContentPart, Tag("other")],
+    Discriminator(_event_part_kind),
+]
+
+
 class ResponsesAPIStreamEvent(OpenAIObject):
     """One stream event: ``type`` names it; the other fields are the event's own (``delta``,
-    ``item_id``, ``output_index``…). ``response`` and ``item`` are parsed into the types above."""
+    ``item_id``, ``output_index``…). ``response``, ``item`` and ``part`` are parsed into the
+    types above, so ``event.part.text`` reads as it does with the openai SDK."""
 
     type: str
     sequence_number: int | None = None
     response: ResponsesAPIResponse | None = None
     item: OutputItem | None = None
+    part: EventPart | None = None
 
 
 __all__ = [
     "ContentPart",
+    "EventPart",
     "GenericContentPart",
     "GenericResponseOutputItem",
     "InputTokensDetails",

@@ -297,6 +297,11 @@ async def test_async_stream_of_a_tool_call(sent: list[dict[str, Any]]) -> None:
     )
     done = next(e for e in events if e.type == "response.function_call_arguments.done")
     assert done.arguments == '{"city":"Paris"}' and done.name == "get_weather"
+    summary = next(e for e in events if e.type == "response.reasoning_summary_part.done")
+    assert (
+        summary.part.type == "summary_text"
+        and summary.part.text == "The user wants the weather; call the tool."
+    )
     final = events[-1].response
     assert [type(i).__name__ for i in final.output] == ["ResponseReasoningItem", "ResponseFunctionToolCall"]
     assert final.output[1].call_id == "call_abc"

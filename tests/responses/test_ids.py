@@ -6,7 +6,7 @@ import base64
 
 import llmrelay
 import pytest
-from llmrelay.ids import is_encoded_response_id
+from llmrelay.ids import get_model_id_from_response_id, is_encoded_response_id
 
 # Minted by LiteLLM's ResponsesAPIRequestUtils._build_responses_api_response_id("anthropic",
 # "9f3c2a", "msg_01XFDUDYJgAACzvnptvVoYEL"): "resp_" + base64 of the layout below.
@@ -72,3 +72,9 @@ def test_stripped_padding_still_decodes() -> None:
 
 def test_an_encoded_id_is_not_encoded_twice() -> None:
     assert llmrelay.encode_response_id("openai", "x", LITELLM_ID) == LITELLM_ID
+
+
+def test_model_id_for_session_affinity() -> None:
+    assert get_model_id_from_response_id(LITELLM_ID) == "9f3c2a"
+    assert get_model_id_from_response_id("resp_681e3e15125c8191afb05fabbf3b86d6047f076151f76bcc") is None
+    assert get_model_id_from_response_id(None) is None

@@ -129,6 +129,7 @@ def test_stream_events_in_wire_order(cassette: object) -> None:
     assert [e.sequence_number for e in events] == list(range(len(events)))
     assert "".join(e.delta for e in events if e.type == "response.output_text.delta") == "Bonjour!"
     assert events[4].item_id == "msg_68b0a4e9a0b18192b5c6d7e8f9a0b1c20d3e4f5a6b7c8d9e"
+    assert isinstance(events[8].part, OutputText) and events[8].part.text == "Bonjour!"  # content_part.done
     assert events[0].response.status == "in_progress" and events[0].response.output == []
     final = events[-1].response
     assert final.id == events[0].response.id == "resp_68b0a4e8f9a08192a4b5c6d7e8f9a0b10c2d3e4f5a6b7c8d"
