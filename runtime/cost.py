@@ -72,7 +72,7 @@ def get_model_info(model: str, custom_llm_provider: str | None = None) -> dict[s
     info: dict[str, Any] = dict.fromkeys(_INFO_KEYS)
     info.update(dict.fromkeys(_SUPPORTS, False))
     info.update({k: v for k, v in row.items() if not k.startswith("_")})
-    info["key"] = row.get("_key", model)
+    info["key"] = registry.litellm_key(row.get("_key", model))
     info["input_cost_per_token"] = info.get("input_cost_per_token") or 0.0
     info["output_cost_per_token"] = info.get("output_cost_per_token") or 0.0
     if info["max_tokens"] is None:  # LiteLLM: max output tokens, else the input window

@@ -157,6 +157,12 @@ def register(model_cost: dict[str, dict[str, Any]] | str) -> dict[str, dict[str,
     return model_cost
 
 
+def litellm_key(key: str) -> str:
+    """The name LiteLLM's table files a model under: the bare name when the model answers to one."""
+    _provider, sep, bare = key.partition("/")
+    return bare if sep and _generated().BARE_MODELS.get(bare) == key else key
+
+
 def model_table() -> dict[str, dict[str, Any]]:
     """The whole model table as ``llmrelay.model_cost`` shows it: generated rows plus registered ones.
 

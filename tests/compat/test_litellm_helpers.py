@@ -120,6 +120,9 @@ def test_model_info_and_model_cost() -> None:
     with pytest.raises(Exception, match="nonexistent-model-xyz"):  # noqa: PT011  # LiteLLM raises a plain Exception subclass
         litellm.get_model_info("nonexistent-model-xyz")
     assert litellm.get_max_tokens("gpt-4o") == 16384
+    # the key is the name LiteLLM's table files the model under, however the model was named
+    assert litellm.get_model_info("openai/gpt-4o")["key"] == "gpt-4o"
+    assert litellm.get_model_info(model="gpt-4o", custom_llm_provider="openai")["key"] == "gpt-4o"
     # model_cost is keyed as LiteLLM's table is: bare names for bare models, provider/model otherwise
     assert litellm.model_cost["gpt-4o"]["input_cost_per_token"] == 2.5e-06
     assert litellm.model_cost["claude-sonnet-4-5"]["litellm_provider"] == "anthropic"
