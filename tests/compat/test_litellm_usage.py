@@ -616,7 +616,12 @@ def test_callback_kwargs_litellm_code_reads() -> None:
     assert ok["response_cost"] == pytest.approx(response._hidden_params["response_cost"])
     assert ok["call_type"] == "completion" and ok["stream"] is False and ok["user"] == "bob"
     assert ok["optional_params"]["temperature"] == 0.2 and ok["messages"] == messages
-    slo = ok["standard_logging_object"]
+    from llmrelay.types.utils import CallTypes, LlmProviders, StandardLoggingPayload
+
+    slo: StandardLoggingPayload = ok["standard_logging_object"]
+    assert (
+        slo["call_type"] == CallTypes.completion.value and LlmProviders.OPENAI == slo["custom_llm_provider"]
+    )
     assert slo["status"] == "success" and slo["model"] == "gpt-4o" and slo["custom_llm_provider"] == "openai"
     assert slo["total_tokens"] == response.usage.total_tokens and slo["response_cost"] == ok["response_cost"]
     assert slo["response"]["choices"][0]["message"]["content"] == "yo" and slo["metadata"] == {
