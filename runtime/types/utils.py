@@ -35,6 +35,7 @@ from . import (
     Usage,
 )
 
+
 class CallTypes(str, Enum):
     """The ``call_type`` a callback sees (LiteLLM's names)."""
 
