@@ -151,6 +151,11 @@ def _plan(input: Any, model: str | None, kwargs: dict[str, Any]) -> _Plan:
         kwargs["text"] = _text_param(text_format)
     if isinstance(input, list):  # output items sent back as input: plain dicts, without null fields
         input = bridge.input_items(input)
+        bad = next((i for i, item in enumerate(input) if not isinstance(item, dict)), None)
+        if bad is not None:
+            exceptions.raise_error(
+                "BadRequestError", f"input[{bad}] must be an input item object", param="input"
+            )
     return _Plan(model, provider, wire_model, native, input, kwargs, bool(kwargs.get("stream")))
 
 
@@ -438,12 +443,10 @@ def _chat_kwargs(plan: _Plan, kwargs: dict[str, Any]) -> dict[str, Any]:
     reasoning = out.pop("reasoning", None) or {}
     if reasoning.get("effort"):
         out["reasoning_effort"] = reasoning["effort"]
-    text = out.pop("text", None) or {}
+    text = out.pop("text", None) or {}  # text.verbosity is echoed only: OpenAI answers natively
     response_format = bridge.text_to_response_format(text)
     if response_format is not None:
         out["response_format"] = response_format
-    if text.get("verbosity"):
-        out["verbosity"] = text["verbosity"]
     if "top_logprobs" in out:
         out["logprobs"] = True
     return out

@@ -321,6 +321,8 @@ def test_a_router_deployment_id_is_encoded(sent: list[dict[str, Any]]) -> None:
 def test_bad_input_is_refused_before_any_call(sent: list[dict[str, Any]]) -> None:
     with pytest.raises(exceptions.BadRequestError, match="'input'"):
         llmrelay.responses(input=[], model=MODEL, mock_response="x")
+    with pytest.raises(exceptions.BadRequestError, match=r"input\[1\] must be an input item object"):
+        llmrelay.responses(input=[{"role": "user", "content": "a"}, "b"], model=MODEL, mock_response="x")
     with pytest.raises(exceptions.BadRequestError, match="item type 'item_reference'"):
         llmrelay.responses(input=[{"type": "item_reference", "id": "msg_1"}], model=MODEL, mock_response="x")
     assert sent == []
