@@ -203,6 +203,8 @@ def completion_cost(
     """
     if custom_cost_per_token:
         price_overrides = {**custom_cost_per_token, **price_overrides}
+    if isinstance(completion_response, dict):  # a response kept as JSON (LiteLLM accepts it too)
+        completion_response = _from_dict(completion_response)
     if completion_response is not None:
         hidden = getattr(completion_response, "_hidden_params", None) or {}
         provider = custom_llm_provider or hidden.get("custom_llm_provider")
@@ -224,6 +226,20 @@ def completion_cost(
     return sum(
         cost_per_token(model, prompt_tokens, completion_tokens, custom_llm_provider, **price_overrides)
     )
+
+
+_OBJECT_TYPES = {
+    "list": EmbeddingResponse,
+    "text_completion": TextCompletionResponse,
+    "chat.completion": ModelResponse,
+}
+
+
+def _from_dict(body: dict[str, Any]) -> Any:
+    kind = _OBJECT_TYPES.get(body.get("object", "chat.completion"))
+    if kind is None:
+        kind = ImageResponse if "data" in body and "usage" not in body else ModelResponse
+    return kind.model_validate(body)
 
 
 def response_cost(

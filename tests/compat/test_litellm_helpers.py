@@ -37,6 +37,12 @@ def test_cost_helpers() -> None:
     assert custom == pytest.approx(2 * 1.0 + 2 * 2.0)
 
 
+def test_completion_cost_of_a_response_kept_as_json() -> None:
+    response = litellm.completion(model="gpt-4o", messages=messages, mock_response="Hi there")
+    stored = json.loads(response.model_dump_json())
+    assert litellm.completion_cost(completion_response=stored) == pytest.approx(litellm.completion_cost(response))
+
+
 def test_token_counter() -> None:
     assert litellm.token_counter(model="gpt-4o", messages=messages) == 13  # LiteLLM's count too
     assert litellm.token_counter(model="gpt-4o", text="hello world how are you") == 5
