@@ -42,6 +42,11 @@ class Entity:
     blocked: bool = False
 
     @property
+    def limited(self) -> bool:
+        limits = (self.max_budget, self.rpm_limit, self.tpm_limit, self.max_parallel_requests)
+        return any(v is not None for v in limits)
+
+    @property
     def scope_name(self) -> str:
         return f"{self.kind}:{self.id}"
 
@@ -104,7 +109,8 @@ def caller_from_rows(key: dict[str, Any], team: dict | None, user: dict | None) 
         expires=_epoch(expires) if isinstance(expires, datetime) else None,
         metadata=key.get("metadata") or {},
         entities=entities,
-        scopes=[e.scope() for e in entities],
+        # Only entities with a limit or a budget: an unlimited key costs no Redis round trip.
+        scopes=[e.scope() for e in entities if e.limited],
     )
 
 
