@@ -78,10 +78,30 @@ class ParamTarget(Strict):
         return {"name": value} if isinstance(value, str) else value
 
 
+class CallValue(Strict):
+    """A value resolved per call: the call argument ``param``, else the first set ``env``, else ``default``.
+
+    ``param`` names an SDK argument carried on the call (``api_version``) or a provider
+    parameter the endpoints declare with ``omit: true`` (accepted, never sent in the body).
+    """
+
+    param: str | None = None
+    env: list[str] = []
+    default: str | None = None
+
+
+class TokenAuth(CallValue):
+    """A second credential (a bearer token), sent only when the call has no API key."""
+
+    header: str = "Authorization"
+    prefix: str = "Bearer "
+
+
 class Auth(Strict):
     header: str | None = "Authorization"
     prefix: str = "Bearer "
     query: str | None = None  # API key sent as a query parameter instead (e.g. ``key``)
+    token: TokenAuth | None = None  # used when no API key is given; then the key is not required
 
 
 class Connection(Strict):
@@ -92,6 +112,7 @@ class Connection(Strict):
     api_key_required: bool = True
     auth: Auth = Auth()
     headers: dict[str, str] = {}
+    query_params: dict[str, CallValue] = {}  # query parameters on every request (e.g. an API version)
     in_process: str | None = None  # name of a runtime in-process server (offline providers)
 
 

@@ -34,6 +34,8 @@ class Call:
     drop_params: bool = False
     timeout: float | None = None
     model_info: dict[str, Any] | None = None  # the model table row, with caller price overrides
+    api_version: str | None = None  # the caller's api_version=, for specs that send one (query_params)
+    base_model: str | None = None  # the model that prices a freely named deployment (LiteLLM's base_model)
 
 
 @dataclass(slots=True)
@@ -66,6 +68,10 @@ class Adapter:
     auth_prefix: ClassVar[str] = "Bearer "
     auth_query: ClassVar[str | None] = None
     static_headers: ClassVar[dict[str, str]] = {}
+    # A bearer token used when the call has no API key, and query parameters on every request;
+    # each value is {param, env, default} (see call_value).
+    auth_token: ClassVar[dict[str, Any] | None] = None
+    query_params: ClassVar[dict[str, dict[str, Any]]] = {}
     in_process: ClassVar[str | None] = None  # name of an in-process server (runtime/inprocess.py)
     capabilities: ClassVar[frozenset[str]] = frozenset()
     stream_decoder: ClassVar[str] = "sse"
@@ -90,8 +96,12 @@ class Adapter:
             )
         return base.rstrip("/")  # type: ignore[union-attr]
 
-    def resolve_api_key(self, api_key: str | None, model: str | None = None) -> str | None:
+    def resolve_api_key(
+        self, api_key: str | None, model: str | None = None, params: dict[str, Any] | None = None
+    ) -> str | None:
         key = api_key or next((os.environ[n] for n in self.api_key_env if os.environ.get(n)), None)
+        if key is None and self.auth_token and _value(self.auth_token, params or {}, None):
+            return None  # the token authenticates instead
         if key is None and self.api_key_required:
             envs = " or ".join(self.api_key_env)
             exceptions.raise_error(
@@ -107,6 +117,8 @@ class Adapter:
         headers = {"Content-Type": "application/json", **self.static_headers}
         if call.api_key and self.auth_header:
             headers[self.auth_header] = self.auth_prefix + call.api_key
+        elif not call.api_key and self.auth_token and (token := call_value(call, self.auth_token)):
+            headers[self.auth_token["header"]] = self.auth_token["prefix"] + token
         if call.extra_headers:
             headers.update(call.extra_headers)
         return headers
@@ -116,6 +128,9 @@ class Adapter:
         # LiteLLM accepts an api_base that already ends with the endpoint path (https://host/v1/messages).
         url = call.api_base if path and call.api_base.endswith(path) else call.api_base + path
         params = dict(query or {})
+        for name, source in self.query_params.items():
+            if (value := call_value(call, source)) is not None:
+                params[name] = value
         if self.auth_query and call.api_key:
             params[self.auth_query] = call.api_key
         if params:
@@ -183,6 +198,23 @@ class Adapter:
         return exceptions.classify(
             status, payload, self.error_spec, llm_provider=self.provider, model=call.model
         )
+
+
+def call_value(call: Call, source: dict[str, Any]) -> str | None:
+    """A spec's ``{param, env, default}``: the call's argument, else the first set env var, else the default."""
+    name = source.get("param")
+    return _value(source, call.params, getattr(call, name, None) if name in _CALL_FIELDS else None)
+
+
+def _value(source: dict[str, Any], params: dict[str, Any], argument: Any) -> str | None:
+    name = source.get("param")
+    value = argument if argument is not None else (params.get(name) if name else None)
+    if value is None:
+        value = next((os.environ[n] for n in source.get("env") or () if os.environ.get(n)), None)
+    return value if value is not None else source.get("default")
+
+
+_CALL_FIELDS = frozenset(Call.__dataclass_fields__)
 
 
 def retry_after_seconds(headers: Any) -> float | None:

@@ -42,6 +42,7 @@ _CONTROL = frozenset(
         "litellm_metadata",
         "litellm_logging_obj",
         "model_info",
+        "base_model",
         "stream",
         *PRICE_KEYS,
     }
@@ -91,7 +92,7 @@ def _make_call(
     mock = "mock_response" in control
     base = adapter.resolve_api_base(control.get("api_base") or control.get("base_url") or pkg.api_base)
     key = control.get("api_key") or pkg.api_key
-    key = key if mock else adapter.resolve_api_key(key, wire_model)
+    key = key if mock else adapter.resolve_api_key(key, wire_model, call_params)
     drop = control.get("drop_params")
     call = Call(
         provider=provider,
@@ -108,6 +109,8 @@ def _make_call(
         extra_body=dict(control.get("extra_body") or {}),
         drop_params=bool(pkg.drop_params if drop is None else drop),
         timeout=_timeout(control),
+        api_version=control.get("api_version") or pkg.api_version,
+        base_model=control.get("base_model") or (control.get("model_info") or {}).get("base_model"),
     )
     overrides = {k: control[k] for k in PRICE_KEYS if k in control}
     if overrides:
@@ -144,8 +147,8 @@ def _attach(result: Any, adapter: Adapter, call: Call, started: float) -> Any:
 
 
 def _cost(result: Any, call: Call) -> float | None:
-    model = f"{call.provider}/{call.model}"
-    if not _priced(model, call.model_info):
+    model = _pricing_model(result, call)
+    if model is None:
         return None  # no price known: cost unknown, not zero (checked first: raising costs a lot per call)
     try:
         return response_cost(result, model, None, call.model_info)
@@ -154,6 +157,22 @@ def _cost(result: Any, call: Call) -> float | None:
 
 
 _PRICE_FIELDS = ("input_cost_per_token", "output_cost_per_token")
+
+
+def _pricing_model(result: Any, call: Call) -> str | None:
+    """The table entry that prices the call.
+
+    The caller's ``base_model`` first (LiteLLM's answer for deployments named freely), then the
+    model called, then the model the response says served it (a deployment name is often not a
+    model name, but the served model is).
+    """
+    served = getattr(result, "model", None)
+    candidates = (
+        call.base_model,
+        f"{call.provider}/{call.model}",
+        f"{call.provider}/{served}" if isinstance(served, str) and served else None,
+    )
+    return next((m for m in candidates if m and _priced(m, call.model_info)), None)
 
 
 def _priced(model: str, overrides: dict[str, Any] | None) -> bool:

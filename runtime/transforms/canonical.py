@@ -255,6 +255,37 @@ class ChunkTranslator:
         return []
 
 
+class PreambleChunkTranslator(ChunkTranslator):
+    """A canonical stream that may open with a preamble: a chunk with no choices and no usage.
+
+    Such a chunk (empty ``id`` and ``model``, only annotations such as a prompt check's results)
+    gives a caller nothing to read and breaks the common ``chunk.choices[0]`` loop, so it is not
+    emitted: its extra fields are carried onto the next chunk that has choices.
+    """
+
+    __slots__ = ("held",)
+
+    def __init__(self, call: Call, adapter: Adapter) -> None:
+        super().__init__(call, adapter)
+        self.held: dict[str, Any] = {}
+
+    def feed(self, event: str | None, data: str) -> list[ModelResponseStream]:
+        chunks = super().feed(event, data)
+        out = []
+        for chunk in chunks:
+            extra = chunk.__pydantic_extra__
+            if not chunk.choices and chunk.usage is None:
+                self.held.update(extra or {})
+                continue
+            if self.held and chunk.choices:
+                if extra is not None:
+                    for key, value in self.held.items():
+                        extra.setdefault(key, value)
+                self.held = {}
+            out.append(chunk)
+        return out
+
+
 def stream_error(call: Call, adapter: Adapter, payload: Any) -> Exception:
     """The exception for an error inside a 200 stream.
 

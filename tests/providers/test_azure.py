@@ -1,0 +1,312 @@
+"""Azure OpenAI (``azure/<deployment>``), called the way LiteLLM users call it.
+
+The cassettes' URIs pin the deployment path and ``api-version`` (the query is matched), their
+json_body matcher pins the request body, and each test checks the translated answer field by
+field: Azure's content-filter annotations kept as extras, the stream's opening
+``prompt_filter_results`` chunk folded into the first real chunk, and Azure's error bodies
+classified into LiteLLM's exceptions.
+"""
+
+from __future__ import annotations
+
+import llmrelay
+import pytest
+from llmrelay import exceptions, main
+
+KEY = "azure-test-key"
+BASE = "https://myres.openai.azure.com"
+VERSION = "2024-10-21"
+CAPITAL = [{"role": "user", "content": "What is the capital of France?"}]
+HELLO = [{"role": "user", "content": "respond only with the word 'hello'"}]
+WHERE = [
+    {"role": "system", "content": "Answer succinctly."},
+    {"role": "user", "content": "Where am I located?"},
+]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_location",
+            "description": "The get_location tool will return the users city, state or province and country.",
+            "parameters": {"type": "object", "properties": {}, "required": []},
+        },
+    }
+]
+PRIMARY = [{"role": "user", "content": "Name a primary colour. One word."}]
+SAFE = {"filtered": False, "severity": "safe"}
+
+
+def azure(**kwargs):
+    return {"api_base": BASE, "api_version": VERSION, "api_key": KEY, **kwargs}
+
+
+# --- chat ----------------------------------------------------------------------------------
+
+
+@pytest.mark.cassette("azure/chat/basic")
+def test_chat_keeps_content_filter_results_and_prices_by_served_model(cassette):
+    resp = llmrelay.completion(
+        model="azure/my-gpt4o-deployment", messages=CAPITAL, temperature=0.2, max_tokens=20, **azure()
+    )
+    assert resp.id == "chatcmpl-BAeyRj7gU6aCNSSAskAFbupBWYMIT"
+    assert resp.model == "gpt-4o-2024-11-20"
+    assert resp.choices[0].message.content == "The capital of France is **Paris**."
+    assert resp.choices[0].finish_reason == "stop"
+    assert (resp.usage.prompt_tokens, resp.usage.completion_tokens, resp.usage.total_tokens) == (14, 9, 23)
+    assert resp.prompt_filter_results[0]["prompt_index"] == 0
+    assert resp.prompt_filter_results[0]["content_filter_results"]["jailbreak"] == {
+        "filtered": False,
+        "detected": False,
+    }
+    assert resp.choices[0].content_filter_results["violence"] == SAFE
+    assert resp._hidden_params["custom_llm_provider"] == "azure"
+    assert resp._hidden_params["model"] == "my-gpt4o-deployment"
+    # The deployment name is not in the table; the served model (azure/gpt-4o-2024-11-20) is.
+    assert resp._hidden_params["response_cost"] == pytest.approx(14 * 2.5e-06 + 9 * 1.0e-05)
+
+
+@pytest.mark.cassette("azure/chat/basic")
+def test_chat_base_model_prices_the_deployment(cassette):
+    resp = llmrelay.completion(
+        model="azure/my-gpt4o-deployment",
+        messages=CAPITAL,
+        temperature=0.2,
+        max_tokens=20,
+        model_info={"base_model": "azure/gpt-4o-mini"},
+        **azure(),
+    )
+    assert resp._hidden_params["response_cost"] == pytest.approx(14 * 1.5e-07 + 9 * 6.0e-07)
+
+
+@pytest.mark.cassette("azure/chat/basic")
+async def test_chat_from_environment(cassette, monkeypatch):
+    monkeypatch.setenv("AZURE_API_BASE", BASE + "/")
+    monkeypatch.setenv("AZURE_API_VERSION", VERSION)
+    monkeypatch.setenv("AZURE_API_KEY", KEY)
+    resp = await llmrelay.acompletion(
+        model="azure/my-gpt4o-deployment", messages=CAPITAL, temperature=0.2, max_tokens=20
+    )
+    assert resp.choices[0].message.content == "The capital of France is **Paris**."
+
+
+@pytest.mark.cassette("azure/chat/default_api_version")
+def test_chat_default_api_version_and_ad_token(cassette):
+    resp = llmrelay.completion(
+        model="azure/gpt-4o", messages=CAPITAL, api_base=BASE, azure_ad_token="eyJ0eXAiOiJKV1Qi"
+    )
+    assert resp.choices[0].message.content == "Paris."
+    assert resp._hidden_params["response_cost"] == pytest.approx(14 * 2.5e-06 + 2 * 1.0e-05)
+    sent = cassette.requests[0]
+    assert "api-version=2025-02-01-preview" in sent.uri
+
+
+def _request(model: str, **kwargs):
+    control, call_params = main._split_kwargs(kwargs)
+    adapter, call = main._make_call(model, "chat", control, call_params)
+    call.params["messages"] = PRIMARY
+    return adapter.chat_request(call)
+
+
+def test_api_key_goes_in_api_key_header():
+    request = _request("azure/gpt-4o", **azure())
+    assert request.url == f"{BASE}/openai/deployments/gpt-4o/chat/completions?api-version={VERSION}"
+    assert request.headers["api-key"] == KEY
+    assert "Authorization" not in request.headers
+
+
+def test_ad_token_goes_as_bearer_and_is_never_sent_in_the_body(monkeypatch):
+    request = _request("azure/gpt-4o", api_base=BASE, azure_ad_token="tok-1")
+    assert request.headers["Authorization"] == "Bearer tok-1"
+    assert "api-key" not in request.headers
+    assert b"azure_ad_token" not in request.body
+    monkeypatch.setenv("AZURE_AD_TOKEN", "tok-env")
+    assert _request("azure/gpt-4o", api_base=BASE).headers["Authorization"] == "Bearer tok-env"
+
+
+def test_api_version_argument_then_environment(monkeypatch):
+    # LiteLLM reads AZURE_API_VERSION, then its own default; the argument wins over both.
+    monkeypatch.setenv("AZURE_API_VERSION", "2024-06-01")
+    assert _request("azure/gpt-4o", api_base=BASE, api_key=KEY).url.endswith("?api-version=2024-06-01")
+    url = _request("azure/gpt-4o", api_base=BASE, api_key=KEY, api_version="2025-04-01-preview").url
+    assert url.endswith("?api-version=2025-04-01-preview")
+
+
+def test_missing_credentials_and_base():
+    with pytest.raises(exceptions.AuthenticationError):
+        _request("azure/gpt-4o", api_base=BASE)
+    with pytest.raises(exceptions.BadRequestError, match="AZURE_API_BASE"):
+        _request("azure/gpt-4o", api_key=KEY)
+
+
+# --- stream --------------------------------------------------------------------------------
+
+
+@pytest.mark.cassette("azure/stream/basic")
+def test_stream_folds_prompt_filter_chunk_into_first_chunk(cassette):
+    chunks = list(
+        llmrelay.completion(
+            model="azure/gpt-4.1", messages=HELLO, max_tokens=128, temperature=0.0, stream=True, **azure()
+        )
+    )
+    assert all(chunk.choices for chunk in chunks)  # chunk.choices[0] works on every chunk
+    first = chunks[0]
+    assert first.id == "chatcmpl-CMHwHSxxowos1NHl5o045on0wBxiP"
+    assert first.choices[0].delta.role == "assistant"
+    assert first.prompt_filter_results[0]["content_filter_results"]["hate"] == SAFE
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "hello"
+    assert chunks[1].choices[0].content_filter_results["sexual"] == SAFE
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert [c.model for c in chunks] == ["gpt-4.1-2025-04-14"] * 3
+
+
+@pytest.mark.cassette("azure/stream/include_usage")
+async def test_stream_include_usage(cassette):
+    stream = await llmrelay.acompletion(
+        model="azure/my-gpt4o-deployment",
+        messages=[{"role": "user", "content": "Hey, what is up?"}],
+        stream=True,
+        stream_options={"include_usage": True},
+        **azure(),
+    )
+    chunks = [chunk async for chunk in stream]
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Not much here."
+    assert chunks[0].prompt_filter_results[0]["prompt_index"] == 0
+    assert chunks[-1].choices == [] and chunks[-1].usage.total_tokens == 16
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
+    assert stream.response_cost == pytest.approx(12 * 2.5e-06 + 4 * 1.0e-05)
+
+
+# --- tools ---------------------------------------------------------------------------------
+
+
+@pytest.mark.cassette("azure/tools/single")
+def test_tool_call(cassette):
+    resp = llmrelay.completion(
+        model="azure/gpt-4.1", messages=WHERE, tools=TOOLS, max_tokens=16, temperature=0.0, **azure()
+    )
+    choice = resp.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    assert choice.message.content is None
+    call = choice.message.tool_calls[0]
+    assert (call.id, call.type, call.function.name, call.function.arguments) == (
+        "call_fQ9SYkPVkwRd44xwxwdGdsR8",
+        "function",
+        "get_location",
+        "{}",
+    )
+    assert resp._hidden_params["response_cost"] == pytest.approx(92 * 2.0e-06 + 11 * 8.0e-06)
+
+
+@pytest.mark.cassette("azure/tools_stream/single")
+def test_tool_call_stream(cassette):
+    stream = llmrelay.completion(
+        model="azure/gpt-4.1",
+        messages=WHERE,
+        tools=TOOLS,
+        max_tokens=128,
+        temperature=0.0,
+        stream=True,
+        **azure(),
+    )
+    chunks = list(stream)
+    start = chunks[0].choices[0].delta.tool_calls[0]
+    assert (start.id, start.function.name, start.index) == (
+        "call_omZwPtDDILlXP9d5XoZhBoJn",
+        "get_location",
+        0,
+    )
+    assert "prompt_filter_results" in chunks[0].__pydantic_extra__
+    assert chunks[1].choices[0].delta.tool_calls[0].function.arguments == "{}"
+    assert chunks[-1].choices[0].finish_reason == "tool_calls"
+    built = llmrelay.stream_chunk_builder(chunks)
+    assert built.choices[0].message.tool_calls[0].function.name == "get_location"
+    assert built.choices[0].message.tool_calls[0].function.arguments == "{}"
+
+
+# --- embeddings and images -----------------------------------------------------------------
+
+
+@pytest.mark.cassette("azure/embeddings/basic")
+def test_embeddings(cassette):
+    resp = llmrelay.embedding(
+        model="azure/text-embedding-3-small",
+        input=["Hello world", "Bonjour le monde"],
+        dimensions=4,
+        **azure(),
+    )
+    assert [item["index"] for item in resp.data] == [0, 1]
+    assert resp.data[1]["embedding"] == [-0.5829217, 0.3404521, 0.5937812, -0.4426683]
+    assert resp.model == "text-embedding-3-small"
+    assert resp.usage.prompt_tokens == 6
+    assert resp._hidden_params["response_cost"] == pytest.approx(6 * 2.2e-08)
+
+
+@pytest.mark.cassette("azure/images/dalle3")
+def test_image_generation(cassette):
+    resp = llmrelay.image_generation(
+        prompt="A watercolour lighthouse at dawn",
+        model="azure/dall-e-3",
+        n=1,
+        size="1024x1024",
+        quality="standard",
+        **azure(),
+    )
+    image = resp.data[0]
+    assert image.url.startswith("https://dalleprodsec.blob.core.windows.net/private/images/")
+    assert image.revised_prompt.startswith("A soft watercolour painting of a white lighthouse")
+    assert resp._hidden_params["response_cost"] == pytest.approx(0.044)
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.cassette("azure/errors/content_filter_prompt")
+def test_prompt_refused_by_content_filter(cassette):
+    with pytest.raises(exceptions.ContentPolicyViolationError) as info:
+        llmrelay.completion(
+            model="azure/gpt-4o",
+            messages=[{"role": "user", "content": "Describe in detail how to hurt someone badly."}],
+            **azure(),
+        )
+    err = info.value
+    assert err.status_code == 400
+    assert "content management policy" in err.message
+    assert err.llm_provider == "azure"
+
+
+@pytest.mark.cassette("azure/errors/content_filter_finish")
+def test_answer_cut_by_content_filter(cassette):
+    resp = llmrelay.completion(
+        model="azure/gpt-4o",
+        messages=[{"role": "user", "content": "Write a gritty battle scene."}],
+        **azure(),
+    )
+    choice = resp.choices[0]
+    assert choice.finish_reason == "content_filter"
+    assert choice.content_filter_results["violence"] == {"filtered": True, "severity": "medium"}
+    assert choice.message.content == "The swords clashed as the two armies met on the frozen plain"
+
+
+@pytest.mark.cassette("azure/errors/invalid_key")
+def test_invalid_key(cassette):
+    with pytest.raises(exceptions.AuthenticationError) as info:
+        llmrelay.completion(model="azure/gpt-4.1", messages=PRIMARY, **azure(api_key="bad-key"))
+    assert info.value.status_code == 401
+    assert "invalid subscription key" in info.value.message
+
+
+@pytest.mark.cassette("azure/errors/deployment_not_found")
+def test_deployment_not_found(cassette):
+    with pytest.raises(exceptions.NotFoundError) as info:
+        llmrelay.completion(model="azure/gpt-4o-typo", messages=PRIMARY, **azure())
+    assert info.value.status_code == 404
+    assert "deployment for this resource does not exist" in info.value.message
+
+
+@pytest.mark.cassette("azure/errors/rate_limit")
+def test_rate_limit(cassette):
+    with pytest.raises(exceptions.RateLimitError) as info:
+        llmrelay.completion(model="azure/gpt-4o", messages=PRIMARY, num_retries=0, **azure())
+    assert info.value.status_code == 429
+    assert "exceeded token rate limit" in info.value.message
+    assert info.value.retry_after == pytest.approx(5.4)  # retry-after-ms is the finer of the two headers
