@@ -162,6 +162,7 @@ def _schedule(coro: Any) -> None:
 
 _CALL_TYPES = {
     "ModelResponse": "completion",
+    "ResponsesAPIResponse": "responses",
     "EmbeddingResponse": "embedding",
     "ImageResponse": "image_generation",
     "TextCompletionResponse": "text_completion",

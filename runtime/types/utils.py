@@ -47,6 +47,8 @@ class CallTypes(str, Enum):
     aimage_generation = "aimage_generation"
     text_completion = "text_completion"
     atext_completion = "atext_completion"
+    responses = "responses"
+    aresponses = "aresponses"
 
 
 class StandardLoggingPayload(TypedDict, total=False):

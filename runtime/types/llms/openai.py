@@ -128,3 +128,9 @@ __all__ = [
     "ChatCompletionUserMessage",
     "OpenAIChatCompletionToolParam",
 ]
+
+# The Responses API types, at the path LiteLLM users import them from.
+from ...responses_types import *  # noqa: E402, F403
+from ...responses_types import __all__ as _responses_all  # noqa: E402
+
+__all__ += _responses_all
