@@ -133,8 +133,12 @@ def _timeout(control: dict[str, Any]) -> float | None:
     return float(value)
 
 
-def _attach(result: Any, adapter: Adapter, call: Call, started: float) -> Any:
+def _attach(result: Any, adapter: Adapter, call: Call, started: float, response: Any = None) -> Any:
     hidden = result._hidden_params
+    if response is not None:  # LiteLLM's rate-limit and request-id headers, read by routers and users
+        from .utils import get_response_headers
+
+        hidden["additional_headers"] = get_response_headers(response.headers)
     hidden["custom_llm_provider"] = adapter.provider
     hidden["model"] = call.model
     hidden["model_id"] = f"{adapter.provider}/{call.model}"
@@ -236,7 +240,7 @@ def completion(model: str, messages: list[dict[str, Any]] | None = None, **kwarg
             response = http.send(adapter, call, request, _retries(control), stream=True)
             return _wrap_stream(adapter, call, response, log_kwargs, started_wall)
         response = http.send(adapter, call, request, _retries(control))
-        result = _attach(adapter.parse_chat(call, response.content), adapter, call, started)
+        result = _attach(adapter.parse_chat(call, response.content), adapter, call, started, response)
     except Exception as exc:
         _report("failure", log_kwargs, exc, started_wall)
         raise
@@ -259,7 +263,7 @@ async def acompletion(model: str, messages: list[dict[str, Any]] | None = None, 
             response = await http.asend(adapter, call, request, _retries(control), stream=True)
             return _wrap_stream(adapter, call, response, log_kwargs, started_wall)
         response = await http.asend(adapter, call, request, _retries(control))
-        result = _attach(adapter.parse_chat(call, response.content), adapter, call, started)
+        result = _attach(adapter.parse_chat(call, response.content), adapter, call, started, response)
     except Exception as exc:
         _report("failure", log_kwargs, exc, started_wall)
         raise
@@ -363,7 +367,7 @@ def _run_sync(
         else:
             build, parse = _endpoints(adapter, capability)
             response = http.send(adapter, call, build(call), _retries(control))
-            result = _attach(parse(call, response.content), adapter, call, started)
+            result = _attach(parse(call, response.content), adapter, call, started, response)
     except Exception as exc:
         _report("failure", log_kwargs, exc, started_wall)
         raise
@@ -383,7 +387,7 @@ async def _run_async(
         else:
             build, parse = _endpoints(adapter, capability)
             response = await http.asend(adapter, call, build(call), _retries(control))
-            result = _attach(parse(call, response.content), adapter, call, started)
+            result = _attach(parse(call, response.content), adapter, call, started, response)
     except Exception as exc:
         _report("failure", log_kwargs, exc, started_wall)
         raise
@@ -438,13 +442,21 @@ async def aimage_generation(prompt: str, model: str | None = None, **kwargs: Any
 
 
 def text_completion(model: str, prompt: Any = None, **kwargs: Any) -> Any:
-    """The legacy ``/completions`` shape, for providers that still offer it."""
+    """The legacy ``/completions`` shape; a chat model answers it through chat, as in LiteLLM."""
+    from .utils import text_completion_via_chat, uses_chat_for_text
+
+    if uses_chat_for_text(model, kwargs.get("custom_llm_provider")):
+        return text_completion_via_chat(model, prompt, **kwargs)
     return _run_sync(
         "text_completion", params.TEXT_COMPLETION_PARAMS, model, _check_prompt(prompt, "text"), kwargs
     )
 
 
 async def atext_completion(model: str, prompt: Any = None, **kwargs: Any) -> Any:
+    from .utils import atext_completion_via_chat, uses_chat_for_text
+
+    if uses_chat_for_text(model, kwargs.get("custom_llm_provider")):
+        return await atext_completion_via_chat(model, prompt, **kwargs)
     return await _run_async(
         "text_completion", params.TEXT_COMPLETION_PARAMS, model, _check_prompt(prompt, "text"), kwargs
     )

@@ -40,6 +40,13 @@ class CustomStreamWrapper:
         self.call = call
         self.model = call.model
         self.custom_llm_provider = adapter.provider
+        # LiteLLM's stream wrapper carries the call's metadata too (`stream._hidden_params["custom_llm_provider"]`).
+        self._hidden_params: dict[str, Any] = {
+            "custom_llm_provider": adapter.provider,
+            "model": call.model,
+            "model_id": f"{adapter.provider}/{call.model}",
+            "api_base": call.api_base,
+        }
         self._response = response
         self._translator = translator
         self._decoder = DECODERS[adapter.stream_decoder]()
