@@ -13,7 +13,11 @@ import os
 import sys
 from typing import Any
 
-ENV_ARGS = "LLMRELAY_SERVE_ARGS"  # how --workers N hands the parsed arguments to each worker
+ENV_ARGS = "LLMRELAY_SERVE_ARGS"
+# The master key examples/config.yaml ships with: it is public, so it never binds beyond loopback by default.
+EXAMPLE_MASTER_KEY = (
+    "sk-llmrelay-example-master-key"  # how --workers N hands the parsed arguments to each worker
+)
 log = logging.getLogger("llmrelay.proxy")
 
 
@@ -81,7 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"llmrelay serve: {exc}", file=sys.stderr)
         return 2
-    host = args.host or ("0.0.0.0" if cfg.master_key else "127.0.0.1")
+    public_key = cfg.master_key == EXAMPLE_MASTER_KEY
+    host = args.host or ("0.0.0.0" if cfg.master_key and not public_key else "127.0.0.1")
+    if public_key:
+        log.warning(
+            "the master key is the one printed in examples/config.yaml: binding to %s; change it before exposing the gateway",
+            host,
+        )
     if not cfg.master_key:
         log.warning(
             "NO MASTER KEY: authentication is OFF and every caller is an admin. Set general_settings.master_key "

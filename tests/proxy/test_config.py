@@ -123,3 +123,17 @@ def test_example_config_loads() -> None:
     cfg = config.load(example)
     assert cfg.master_key and [d.model for d in cfg.deployments][0].startswith("mock/")
     assert cfg.warnings == []
+
+
+def test_the_public_example_key_binds_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict = {}
+
+    def fake_run(app: object, **kwargs: object) -> None:
+        seen.update(kwargs)
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    example = Path(__file__).resolve().parents[2] / "examples" / "config.yaml"
+    assert cli.main(["--config", str(example), "--port", "4999"]) == 0
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 4999
