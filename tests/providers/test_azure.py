@@ -254,6 +254,8 @@ def test_image_generation(cassette):
     image = resp.data[0]
     assert image.url.startswith("https://dalleprodsec.blob.core.windows.net/private/images/")
     assert image.revised_prompt.startswith("A soft watercolour painting of a white lighthouse")
+    assert image.content_filter_results["violence"] == SAFE  # Azure's per-image annotations, kept
+    assert image.prompt_filter_results["jailbreak"] == {"filtered": False, "detected": False}
     assert resp._hidden_params["response_cost"] == pytest.approx(0.044)
 
 
