@@ -10,6 +10,9 @@ import json
 
 import llmrelay
 import pytest
+import yaml
+
+from tests.conftest import ROOT
 
 WEATHER_TOOL = {
     "type": "function",
@@ -45,6 +48,7 @@ TEMPERATURE_TOOL = {
         },
     },
 }
+PREFIXES = ("ollama", "ollama_chat")
 PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
@@ -523,3 +527,24 @@ def test_generate_refuses_tools():
         llmrelay.completion(
             model="ollama/llama3.1", messages=[{"role": "user", "content": "Hi"}], tools=[WEATHER_TOOL]
         )
+
+
+# --- model table --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("provider", ["ollama", "ollama_chat"])
+def test_local_models_have_context_windows_and_cost_nothing(provider):
+    info = llmrelay.get_model_info(f"{provider}/llama3.1")
+    assert (info["max_input_tokens"], info["max_output_tokens"]) == (8192, 8192)
+    assert info["supports_function_calling"] is True
+    assert llmrelay.get_model_info(f"{provider}/gpt-oss:20b-cloud")["max_input_tokens"] == 131072
+    resp = llmrelay.completion(
+        model=f"{provider}/llama3.1", messages=[{"role": "user", "content": "Hi"}], mock_response="Hello"
+    )
+    assert llmrelay.completion_cost(resp) == 0.0
+
+
+def test_both_prefixes_list_the_same_models():
+    """Models are not inherited through extends: the two specs keep one table by hand."""
+    tables = [yaml.safe_load((ROOT / "specs" / p / "provider.yaml").read_text())["models"] for p in PREFIXES]
+    assert tables[0] == tables[1]
