@@ -30,6 +30,8 @@ modify_params: bool = False
 set_verbose: bool = False
 suppress_debug_info: bool = False
 model_alias_map: dict[str, str] = {}
+max_budget: float | None = None  # process-wide spend cap (BudgetExceededError once reached)
+_current_cost: float = 0.0
 
 # public name -> module that defines it (relative to this package)
 _LAZY: dict[str, str] = {
@@ -141,6 +143,7 @@ __all__ = sorted(
         "drop_params",
         "failure_callback",
         "headers",
+        "max_budget",
         "model_alias_map",
         "model_cost",
         "model_list",

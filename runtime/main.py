@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import exceptions, hooks, http, params, registry
+from . import call_options, exceptions, hooks, http, params, registry
 from .adapter import Adapter, Call
 from .cost import PRICE_KEYS, response_cost
 from .mocking import mock_result
@@ -36,6 +36,7 @@ _CONTROL = frozenset(
         "num_retries",
         "max_retries",
         "mock_response",
+        "mock_timeout",
         "metadata_llmrelay",
         "metadata",  # LiteLLM's logging field: reaches callbacks, never the provider
         "litellm_call_id",
@@ -146,6 +147,7 @@ def _attach(result: Any, adapter: Adapter, call: Call, started: float, response:
     if call.model_info:
         hidden["price_overrides"] = call.model_info
     hidden["response_cost"] = _cost(result, call)
+    call_options.add_cost(hidden["response_cost"])
     result._response_ms = (time.perf_counter() - started) * 1000
     return result
 
@@ -226,9 +228,19 @@ def completion(model: str, messages: list[dict[str, Any]] | None = None, **kwarg
 
     Returns a :class:`~llmrelay.ModelResponse`, or with ``stream=True`` a
     :class:`~llmrelay.CustomStreamWrapper` yielding ``chat.completion.chunk`` objects.
+    ``fallbacks=`` / ``context_window_fallback_dict=`` try other models when this one fails.
     """
+    if "fallbacks" in kwargs or "context_window_fallback_dict" in kwargs:
+        return call_options.with_fallbacks(_completion, model, messages, kwargs)
+    return _completion(model, messages, **kwargs)
+
+
+def _completion(model: str, messages: Any, **kwargs: Any) -> Any:
     started_wall, started = time.time(), time.perf_counter()
+    call_options.check_budget()
     adapter, call, control = _prepare_chat(model, messages, kwargs)
+    if control.get("mock_timeout"):
+        call_options.mock_timeout(model, call.timeout)
     log_kwargs = _kwargs_for_log(model, messages, control, call.params) if hooks.any_registered() else None
     if log_kwargs is not None:
         hooks.pre_call(model, messages, log_kwargs)
@@ -250,8 +262,17 @@ def completion(model: str, messages: list[dict[str, Any]] | None = None, **kwarg
 
 async def acompletion(model: str, messages: list[dict[str, Any]] | None = None, **kwargs: Any) -> Any:
     """Async :func:`completion`; with ``stream=True`` iterate the result with ``async for``."""
+    if "fallbacks" in kwargs or "context_window_fallback_dict" in kwargs:
+        return await call_options.awith_fallbacks(_acompletion, model, messages, kwargs)
+    return await _acompletion(model, messages, **kwargs)
+
+
+async def _acompletion(model: str, messages: Any, **kwargs: Any) -> Any:
     started_wall, started = time.time(), time.perf_counter()
+    call_options.check_budget()
     adapter, call, control = _prepare_chat(model, messages, kwargs)
+    if control.get("mock_timeout"):
+        await call_options.amock_timeout(model, call.timeout)
     log_kwargs = _kwargs_for_log(model, messages, control, call.params) if hooks.any_registered() else None
     if log_kwargs is not None:
         await hooks.async_pre_call(model, messages, log_kwargs)
