@@ -60,9 +60,17 @@ def test_a_malformed_fallback_is_a_clear_error() -> None:
         llmrelay.completion(model="mock/a", messages=MESSAGES, mock_response="x", fallbacks=[42])
 
 
-def test_fallbacks_are_never_sent_to_a_provider() -> None:
-    resp = llmrelay.completion(model="mock/a", messages=MESSAGES, fallbacks=["mock/b"])
-    assert resp.choices[0].message.content  # the in-process server rejects unknown fields it cannot parse
+def test_fallbacks_are_never_sent_to_a_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[dict] = []
+
+    class Spy(llmrelay.CustomLogger):
+        def log_pre_api_call(self, model, messages, kwargs):  # type: ignore[no-untyped-def]
+            sent.append(dict(kwargs["optional_params"]))
+
+    monkeypatch.setattr(llmrelay, "callbacks", [Spy()])
+    resp = llmrelay.completion(model="mock/a", messages=MESSAGES, fallbacks=["mock/b"], temperature=0.5)
+    assert resp.choices[0].message.content
+    assert sent and "fallbacks" not in sent[0] and sent[0]["temperature"] == 0.5
 
 
 def test_mock_timeout_waits_the_timeout_and_raises_timeout() -> None:
