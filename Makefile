@@ -7,7 +7,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run generate check-generated lint test bench serve new-provider clean
+.PHONY: help install install-dev run generate check-generated lint test bench bench-gateway serve new-provider clean
 
 help:  ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -46,8 +46,12 @@ lint: $(STAMP_DEV)  ## ruff lint and format check
 test: $(STAMP_DEV)  ## run the whole suite
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-bench: $(STAMP_DEV)  ## SDK and gateway benchmarks against the local fake upstream (prints figures)
+bench: $(STAMP_DEV)  ## SDK benchmarks against the local fake upstream (prints figures)
 	$(PY) -m bench
+
+bench-gateway: $(STAMP_DEV)  ## gateway benchmark with wrk (PEER_PYTHON=/path/to/litellm/python adds LiteLLM side by side)
+	@command -v wrk >/dev/null || (echo "bench-gateway needs wrk: apt-get install wrk" && exit 2)
+	$(PY) bench/gateway_bench.py $(if $(PEER_PYTHON),--peer-python $(PEER_PYTHON))
 
 new-provider: $(STAMP_DEV)  ## scaffold specs/NAME/provider.yaml and cassettes/NAME/ (NAME=...)
 	@test -n "$(NAME)" || (echo "usage: make new-provider NAME=myprovider" && exit 2)
