@@ -97,11 +97,30 @@ class TokenAuth(CallValue):
     prefix: str = "Bearer "
 
 
+class SignerRef(Strict):
+    """A request signer from ``runtime/signing.py`` by name, with literal args (e.g. a service name).
+
+    It reads the resolved ``connection.call_values`` (credentials, region) of each call.
+    """
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    args: dict[str, Any] = {}
+
+
 class Auth(Strict):
     header: str | None = "Authorization"
     prefix: str = "Bearer "
     query: str | None = None  # API key sent as a query parameter instead (e.g. ``key``)
     token: TokenAuth | None = None  # used when no API key is given; then the key is not required
+    signer: SignerRef | None = None  # signs each request when no API key is given (runtime/signing.py)
+
+
+class HostRule(Strict):
+    """What changes when ``api_base`` is on a given host (one provider name, several kinds of endpoint)."""
+
+    host_suffix: str  # matched against the end of api_base's host name (``.services.ai.azure.com``)
+    path_prefix: str = ""  # put before every endpoint path, unless api_base already ends with it
+    auth: Auth | None = None  # the API key header used on this host instead of connection.auth
 
 
 class Connection(Strict):
@@ -113,7 +132,11 @@ class Connection(Strict):
     auth: Auth = Auth()
     headers: dict[str, str] = {}
     query_params: dict[str, CallValue] = {}  # query parameters on every request (e.g. an API version)
+    host_rules: list[HostRule] = []  # the first rule whose host_suffix matches api_base's host applies
     in_process: str | None = None  # name of a runtime in-process server (offline providers)
+    # Named values resolved per call: ``{name}`` placeholders in api_base (a region in the host) and
+    # the inputs of auth.signer. ``{model_quoted}`` in a path is the model, percent-encoded.
+    call_values: dict[str, CallValue] = {}
 
 
 class Response(Strict):
@@ -135,7 +158,7 @@ class Response(Strict):
 
 
 class Stream(Strict):
-    decoder: Literal["sse", "ndjson"] = "sse"
+    decoder: Literal["sse", "ndjson", "aws_eventstream"] = "sse"
     translator: str = Field(default="canonical.ChunkTranslator", pattern=r"^[a-z_]+\.[A-Za-z_][A-Za-z0-9_]*$")
     args: dict[str, Any] = {}
     path: str | None = None  # streaming uses another path (model placeholders allowed)

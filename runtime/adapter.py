@@ -72,6 +72,8 @@ class Adapter:
     # each value is {param, env, default} (see call_value).
     auth_token: ClassVar[dict[str, Any] | None] = None
     query_params: ClassVar[dict[str, dict[str, Any]]] = {}
+    # (host suffix, path prefix, auth header, auth prefix): the first whose suffix ends api_base's host.
+    host_rules: ClassVar[tuple[tuple[str, str, str | None, str | None], ...]] = ()
     in_process: ClassVar[str | None] = None  # name of an in-process server (runtime/inprocess.py)
     capabilities: ClassVar[frozenset[str]] = frozenset()
     stream_decoder: ClassVar[str] = "sse"
@@ -81,6 +83,10 @@ class Adapter:
     passthrough_params: ClassVar[frozenset[str]] = frozenset()
     finish_reasons: ClassVar[dict[str, str]] = {}
     fix_chunk: Any = None  # generated when the spec lists stream chunk_transforms
+    # Named per-call values ({param, env, default}): ``{name}`` placeholders in the URL (a region in
+    # the host) and the inputs of a request signer (runtime/signing.py) named by ``signer``.
+    call_values: ClassVar[dict[str, dict[str, Any]]] = {}
+    signer: ClassVar[dict[str, Any] | None] = None  # {name, args}; used when the call has no API key
 
     # --- connection ---------------------------------------------------------------------
 
@@ -116,7 +122,11 @@ class Adapter:
     def headers(self, call: Call) -> dict[str, str]:
         headers = {"Content-Type": "application/json", **self.static_headers}
         if call.api_key and self.auth_header:
-            headers[self.auth_header] = self.auth_prefix + call.api_key
+            rule = self.host_rule(call.api_base) if self.host_rules else None
+            if rule is not None and rule[2] is not None:
+                headers[rule[2]] = (rule[3] or "") + call.api_key
+            else:
+                headers[self.auth_header] = self.auth_prefix + call.api_key
         elif not call.api_key and self.auth_token and (token := call_value(call, self.auth_token)):
             headers[self.auth_token["header"]] = self.auth_token["prefix"] + token
         if call.extra_headers:
@@ -125,12 +135,21 @@ class Adapter:
 
     def url(self, call: Call, path: str, query: dict[str, str] | None = None) -> str:
         path = path.replace("{model}", call.model)
+        # An api_base may carry its own query (…/chat/completions?api-version=…): it is kept, and wins.
+        base, _, base_query = call.api_base.partition("?")
+        rule = self.host_rule(base) if self.host_rules else None
+        if rule is not None and rule[1] and not base.endswith(rule[1]) and not base.endswith(rule[1] + path):
+            path = rule[1] + path
         # LiteLLM accepts an api_base that already ends with the endpoint path (https://host/v1/messages).
-        url = call.api_base if path and call.api_base.endswith(path) else call.api_base + path
+        url = base if path and base.endswith(path) else base + path
         params = dict(query or {})
         for name, source in self.query_params.items():
             if (value := call_value(call, source)) is not None:
                 params[name] = value
+        if base_query:
+            from urllib.parse import parse_qsl
+
+            params.update(parse_qsl(base_query, keep_blank_values=True))
         if self.auth_query and call.api_key:
             params[self.auth_query] = call.api_key
         if params:
@@ -139,10 +158,35 @@ class Adapter:
             url += ("&" if "?" in url else "?") + urlencode(params)
         return url
 
+    def host_rule(self, api_base: str) -> tuple[str, str, str | None, str | None] | None:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(api_base).hostname or ""
+        return next((rule for rule in self.host_rules if host.endswith(rule[0])), None)
+
     def finish_body(self, call: Call, body: dict[str, Any]) -> bytes:
         if call.extra_body:
             _deep_merge(body, call.extra_body)
         return dumps(body)
+
+    def finish_request(self, call: Call, request: PreparedRequest) -> PreparedRequest:
+        """Fill the URL's call-value placeholders, then sign the finished request if the spec says so."""
+        from urllib.parse import quote
+
+        values = {name: call_value(call, source) for name, source in self.call_values.items()}
+        url = request.url.replace("{model_quoted}", quote(call.model, safe=""))
+        for name, value in values.items():
+            url = url.replace("{" + name + "}", value or "")
+        headers = request.headers
+        if self.signer and not call.api_key:
+            from .signing import sign
+
+            args = self.signer.get("args", {})
+            headers = sign(
+                self.signer["name"], request.method, url, headers, request.body, values=values,
+                provider=self.provider, model=call.model, **args,
+            )  # fmt: skip
+        return PreparedRequest(request.method, url, headers, request.body)
 
     # --- parameters -------------------------------------------------------------------------
 

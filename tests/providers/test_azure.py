@@ -312,3 +312,148 @@ def test_rate_limit(cassette):
     assert info.value.status_code == 429
     assert "exceeded token rate limit" in info.value.message
     assert info.value.retry_after == pytest.approx(5.4)  # retry-after-ms is the finer of the two headers
+
+
+# --- azure_ai: Azure AI Foundry model inference --------------------------------------------
+
+FOUNDRY = "https://myproject.services.ai.azure.com"
+SERVERLESS = "https://Llama-3-3-70B-Instruct-xkqz.eastus2.models.ai.azure.com"
+SAY_HELLO = [{"role": "user", "content": "Say hello in one word."}]
+FOUNDRY_VERSION = "2024-05-01-preview"
+
+
+@pytest.mark.cassette("azure_ai/chat/foundry")
+def test_foundry_chat_goes_to_models_path_with_api_version(cassette):
+    resp = llmrelay.completion(
+        model="azure_ai/Phi-4",
+        messages=SAY_HELLO,
+        max_tokens=16,
+        temperature=0.0,
+        api_base=FOUNDRY,
+        api_version=FOUNDRY_VERSION,
+        api_key=KEY,
+    )
+    assert resp.id == "0d2c7a5e9b1f4e36a8c4d7f0b2e1a9c3"
+    assert resp.choices[0].message.content == "Hello!"
+    assert resp.prompt_filter_results[0]["content_filter_results"]["violence"] == SAFE
+    assert resp.usage.total_tokens == 18
+    assert resp._hidden_params["custom_llm_provider"] == "azure_ai"
+    assert resp._hidden_params["response_cost"] == pytest.approx(15 * 1.25e-07 + 3 * 5.0e-07)
+
+
+@pytest.mark.cassette("azure_ai/chat/foundry")
+def test_foundry_api_base_with_path_and_query(cassette, monkeypatch):
+    # LiteLLM also takes the full endpoint URL, api-version included, as api_base (here from env).
+    monkeypatch.setenv(
+        "AZURE_AI_API_BASE", f"{FOUNDRY}/models/chat/completions?api-version={FOUNDRY_VERSION}"
+    )
+    monkeypatch.setenv("AZURE_AI_API_KEY", KEY)
+    resp = llmrelay.completion(model="azure_ai/Phi-4", messages=SAY_HELLO, max_tokens=16, temperature=0.0)
+    assert resp.choices[0].message.content == "Hello!"
+
+
+@pytest.mark.cassette("azure_ai/chat/serverless")
+def test_serverless_chat(cassette):
+    resp = llmrelay.completion(
+        model="azure_ai/Llama-3.3-70B-Instruct",
+        messages=SAY_HELLO,
+        max_tokens=16,
+        api_base=SERVERLESS,
+        api_key=KEY,
+    )
+    assert resp.id == "cmpl-6f4e1d2c3b5a49788796a5b4c3d2e1f0"
+    assert resp.choices[0].message.content == "Hello."
+    assert resp._hidden_params["response_cost"] == pytest.approx((41 + 3) * 7.1e-07)
+
+
+def test_foundry_auth_header_depends_on_host():
+    foundry = _request("azure_ai/Phi-4", api_base=FOUNDRY + "/models", api_key=KEY)
+    assert foundry.url == f"{FOUNDRY}/models/chat/completions"  # no api-version unless given
+    assert foundry.headers["api-key"] == KEY and "Authorization" not in foundry.headers
+    serverless = _request("azure_ai/Llama-3.3-70B-Instruct", api_base=SERVERLESS + "/v1", api_key=KEY)
+    assert serverless.url == f"{SERVERLESS}/v1/chat/completions"
+    assert serverless.headers["Authorization"] == f"Bearer {KEY}" and "api-key" not in serverless.headers
+    on_openai_host = _request("azure_ai/gpt-4o", api_base=BASE, api_key=KEY, api_version="2024-10-21")
+    assert on_openai_host.url == f"{BASE}/chat/completions?api-version=2024-10-21"
+    assert on_openai_host.headers["api-key"] == KEY
+
+
+@pytest.mark.cassette("azure_ai/stream/foundry")
+def test_foundry_stream(cassette):
+    stream = llmrelay.completion(
+        model="azure_ai/mistral-medium-2505",
+        messages=SAY_HELLO,
+        stream=True,
+        stream_options={"include_usage": True},
+        api_base=FOUNDRY,
+        api_version=FOUNDRY_VERSION,
+        api_key=KEY,
+    )
+    chunks = list(stream)
+    assert chunks[0].id == "5a1e9c3b7d2f4068b4e8c1a9d3f7b2e6"
+    assert chunks[0].prompt_filter_results[0]["prompt_index"] == 0
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Hello!"
+    assert chunks[-1].choices == [] and chunks[-1].usage.total_tokens == 12
+    assert stream.response_cost == pytest.approx(9 * 4.0e-07 + 3 * 2.0e-06)
+
+
+@pytest.mark.cassette("azure_ai/tools/foundry")
+def test_foundry_tool_call(cassette):
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "description": "Current weather for a city.",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"city": {"type": "string"}},
+                    "required": ["city"],
+                },
+            },
+        }
+    ]
+    resp = llmrelay.completion(
+        model="azure_ai/gpt-oss-120b",
+        messages=[{"role": "user", "content": "What's the weather in Paris?"}],
+        tools=tools,
+        tool_choice="auto",
+        api_base=FOUNDRY,
+        api_version=FOUNDRY_VERSION,
+        api_key=KEY,
+    )
+    message = resp.choices[0].message
+    assert resp.choices[0].finish_reason == "tool_calls"
+    assert message.tool_calls[0].function.name == "get_weather"
+    assert message.tool_calls[0].function.arguments == '{"city": "Paris"}'
+    assert message.tool_calls[0].id == "chatcmpl-tool-4f0e8d2a9b6c41d7a3e5f1c8b2d9e7a0"
+    assert message.reasoning_content == "The user asks for the weather in Paris; call get_weather."
+
+
+@pytest.mark.cassette("azure_ai/errors/invalid_key")
+def test_foundry_invalid_key(cassette):
+    with pytest.raises(exceptions.AuthenticationError) as info:
+        llmrelay.completion(
+            model="azure_ai/Phi-4",
+            messages=SAY_HELLO,
+            api_base=FOUNDRY,
+            api_version=FOUNDRY_VERSION,
+            api_key="bad",
+        )
+    assert info.value.status_code == 401
+    assert info.value.llm_provider == "azure_ai"
+
+
+@pytest.mark.cassette("azure_ai/errors/rate_limit")
+def test_foundry_rate_limit(cassette):
+    with pytest.raises(exceptions.RateLimitError) as info:
+        llmrelay.completion(
+            model="azure_ai/Phi-4",
+            messages=SAY_HELLO,
+            api_base=FOUNDRY,
+            api_version=FOUNDRY_VERSION,
+            api_key=KEY,
+            num_retries=0,
+        )
+    assert info.value.status_code == 429
+    assert info.value.retry_after == 12.0
