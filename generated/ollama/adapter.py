@@ -196,6 +196,7 @@ class OllamaAdapter(Adapter):
         for name, value in params.items():
             if name not in self._CHAT_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
+        body.setdefault("options", {})
         body.setdefault("stream", False)
         ndjson_chat.write_response_format(call, body)
         ndjson_chat.write_reasoning_effort(call, body, level_models=["gpt-oss"])

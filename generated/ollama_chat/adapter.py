@@ -198,6 +198,7 @@ class OllamaChatAdapter(Adapter):
         for name, value in params.items():
             if name not in self._CHAT_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
+        body.setdefault("options", {})
         body.setdefault("stream", False)
         ndjson_chat.write_tools(call, body)
         ndjson_chat.write_response_format(call, body)

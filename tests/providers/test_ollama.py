@@ -104,6 +104,7 @@ async def test_chat_sends_options_and_translates_message_and_usage(cassette, is_
     assert choice.message.content.startswith("Sunlight scatters off air molecules")
     assert choice.finish_reason == "stop"
     assert (resp.usage.prompt_tokens, resp.usage.completion_tokens, resp.usage.total_tokens) == (26, 19, 45)
+    assert llmrelay.completion_cost(resp) == 0.0  # a local model
 
 
 @pytest.mark.cassette("ollama_chat/chat/basic")
