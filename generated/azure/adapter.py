@@ -45,7 +45,9 @@ class AzureAdapter(Adapter):
         },
     }
     in_process = None
-    capabilities = frozenset(["chat", "embeddings", "errors", "images", "stream", "tools", "tools_stream"])
+    capabilities = frozenset(
+        ["chat", "embeddings", "errors", "images", "stream", "text_completion", "tools", "tools_stream"]
+    )
     stream_decoder = "sse"
     supported_params = frozenset(
         [
@@ -300,4 +302,73 @@ class AzureAdapter(Adapter):
 
     def parse_images(self, call: Call, data: bytes) -> Any:
         result = canonical.parse_image(data)
+        return result
+
+    # --- text_completion -------------------------------------------------------
+
+    _TEXT_COMPLETION_KNOWN = frozenset(
+        [
+            "azure_ad_token",
+            "best_of",
+            "echo",
+            "frequency_penalty",
+            "logit_bias",
+            "logprobs",
+            "max_tokens",
+            "n",
+            "presence_penalty",
+            "prompt",
+            "seed",
+            "stop",
+            "stream_options",
+            "suffix",
+            "temperature",
+            "top_p",
+            "user",
+        ]
+    )
+
+    def text_completion_request(self, call: Call) -> PreparedRequest:
+        params = call.params
+        body: dict[str, Any] = {}
+        body["model"] = call.model
+        body["prompt"] = params["prompt"]
+        if (value := params.get("best_of")) is not None:
+            body["best_of"] = value
+        if (value := params.get("echo")) is not None:
+            body["echo"] = value
+        if (value := params.get("frequency_penalty")) is not None:
+            body["frequency_penalty"] = value
+        if (value := params.get("logit_bias")) is not None:
+            body["logit_bias"] = value
+        if (value := params.get("logprobs")) is not None:
+            body["logprobs"] = value
+        if (value := params.get("max_tokens")) is not None:
+            body["max_tokens"] = value
+        if (value := params.get("n")) is not None:
+            body["n"] = value
+        if (value := params.get("presence_penalty")) is not None:
+            body["presence_penalty"] = value
+        if (value := params.get("seed")) is not None:
+            body["seed"] = value
+        if (value := params.get("stop")) is not None:
+            body["stop"] = value
+        if (value := params.get("stream_options")) is not None:
+            body["stream_options"] = value
+        if (value := params.get("suffix")) is not None:
+            body["suffix"] = value
+        if (value := params.get("temperature")) is not None:
+            body["temperature"] = value
+        if (value := params.get("top_p")) is not None:
+            body["top_p"] = value
+        if (value := params.get("user")) is not None:
+            body["user"] = value
+        for name, value in params.items():
+            if name not in self._TEXT_COMPLETION_KNOWN:
+                body[name] = value  # unknown parameters pass through, as with LiteLLM
+        url = self.url(call, "/openai/deployments/{model}/completions", {})
+        return PreparedRequest("POST", url, self.headers(call), self.finish_body(call, body))
+
+    def parse_text_completion(self, call: Call, data: bytes) -> Any:
+        result = canonical.parse_text_completion(data)
         return result

@@ -457,3 +457,34 @@ def test_foundry_rate_limit(cassette):
         )
     assert info.value.status_code == 429
     assert info.value.retry_after == 12.0
+
+
+@pytest.mark.cassette("azure/chat/basic")
+def test_router_deployment_base_model_prices_the_call(cassette):
+    router = llmrelay.Router(
+        model_list=[
+            {
+                "model_name": "gpt-4o",
+                "litellm_params": {"model": "azure/my-gpt4o-deployment", **azure()},
+                "model_info": {"base_model": "azure/gpt-4o-mini"},
+            }
+        ]
+    )
+    resp = router.completion(model="gpt-4o", messages=CAPITAL, temperature=0.2, max_tokens=20)
+    assert resp.choices[0].message.content == "The capital of France is **Paris**."
+    assert resp._hidden_params["response_cost"] == pytest.approx(14 * 1.5e-07 + 9 * 6.0e-07)
+
+
+@pytest.mark.cassette("azure/text_completion/instruct")
+def test_text_completion_on_instruct_deployment(cassette):
+    resp = llmrelay.text_completion(
+        model="azure/gpt-35-turbo-instruct",
+        prompt="Say this is a test",
+        max_tokens=7,
+        temperature=0,
+        **azure(),
+    )
+    assert resp.object == "text_completion"
+    assert resp.choices[0].text == "\n\nThis is a test."
+    assert resp.usage.total_tokens == 11
+    assert resp._hidden_params["response_cost"] == pytest.approx(5 * 1.65e-06 + 6 * 2.2e-06)
