@@ -488,3 +488,31 @@ def test_text_completion_on_instruct_deployment(cassette):
     assert resp.choices[0].text == "\n\nThis is a test."
     assert resp.usage.total_tokens == 11
     assert resp._hidden_params["response_cost"] == pytest.approx(5 * 1.65e-06 + 6 * 2.2e-06)
+
+
+@pytest.mark.cassette("azure/stream/async_filter")
+def test_stream_with_asynchronous_filter_annotations(cassette):
+    chunks = list(
+        llmrelay.completion(
+            model="azure/gpt-4o",
+            messages=[{"role": "user", "content": "Name three colours."}],
+            stream=True,
+            **azure(),
+        )
+    )
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "Red, green and blue."
+    # Annotation chunks (offsets of the text checked so far) arrive as they are, after the finish too.
+    offsets = [
+        c.choices[0].content_filter_offsets
+        for c in chunks
+        if "content_filter_offsets" in (c.choices[0].__pydantic_extra__ or {})
+    ]
+    assert offsets == [
+        {"check_offset": 0, "start_offset": 0, "end_offset": 10},
+        {"check_offset": 10, "start_offset": 10, "end_offset": 20},
+    ]
+    assert [c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason] == ["stop"]
+    built = llmrelay.stream_chunk_builder(chunks)
+    assert built.id == "chatcmpl-7rCNsVeZy0PGnX3H6jK8STps5nZUY"
+    assert built.choices[0].message.content == "Red, green and blue."
+    assert built.choices[0].finish_reason == "stop"
