@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
-from . import admin, health, llm, openapi, spendroutes, store
+from . import admin, health, llm, openapi, responses, spendroutes, store
 from .auth import AuthCache, Caller
 from .config import GatewayConfig
 from .errors import ProxyError
@@ -34,6 +34,7 @@ OPENAI_ROUTES: dict[tuple[str, str], Handler] = {
     ("POST", "/embeddings"): llm.embeddings,
     ("POST", "/images/generations"): llm.image_generations,
     ("GET", "/models"): llm.list_models,
+    ("POST", "/responses"): responses.create_response,
 }
 ROUTES: dict[tuple[str, str], Handler] = {
     **OPENAI_ROUTES,
@@ -83,6 +84,7 @@ class Gateway:
         self.redis: Any = None
         self.limiter: LocalLimiter | RedisLimiter = LocalLimiter()
         self.spend: Any = None
+        self.response_owners = responses.ResponseOwners(None)
         self.auth = AuthCache(cfg.master_key, None)
         self.router = llm.ModelRouter(cfg.deployments)
         self.sdk_router = build_sdk_router(cfg)
@@ -180,6 +182,10 @@ class Gateway:
         spill = self.cfg.base_dir / "data"
         self.spend = SpendWriter(self.engine, self.cfg.spend_flush_interval, spill_dir=spill)
         self.spend.start()
+        self.response_owners = responses.ResponseOwners(
+            self.engine, self.redis, self.redis_prefix, self.cfg.spend_flush_interval
+        )
+        self.response_owners.start()
         self._tasks.append(asyncio.create_task(self._budget_resets(), name="llmrelay-budget-reset"))
         self.ready = True
 
@@ -191,6 +197,7 @@ class Gateway:
         self._tasks.clear()
         if self.spend is not None:
             await self.spend.stop()
+        await self.response_owners.stop()
         await llm.close_streams()
         if self.redis is not None:
             await self.limiter.close()

@@ -14,6 +14,7 @@ import itertools
 import logging
 import random
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ FORBIDDEN_PARAMS = frozenset(
         "metadata_llmrelay",
         "litellm_call_id",
         "litellm_logging_obj",
+        "litellm_metadata",  # carries the deployment id a Responses ID is minted under
         "input_cost_per_token",
         "output_cost_per_token",
         "cache_read_input_token_cost",
@@ -115,7 +117,13 @@ def next_call_id() -> str:
 # --- admission ---------------------------------------------------------------------------------
 
 
-async def admit(gw: Gateway, request: Request, call_type: str, required: str) -> Call:
+# A route's own check of an authenticated, well-formed request, run before any limit counts it.
+PreCheck = Callable[["Gateway", Caller, dict[str, Any]], Awaitable[None]]
+
+
+async def admit(
+    gw: Gateway, request: Request, call_type: str, required: str, check: PreCheck | None = None
+) -> Call:
     caller = await gw.auth.authenticate(request.api_key())  # before reading a body of up to the limit
     body = await request.json()
     model = body.get("model")
@@ -146,6 +154,8 @@ async def admit(gw: Gateway, request: Request, call_type: str, required: str) ->
     # limit there (per process), so only the gateway's own pick gets a shared deployment scope.
     if gw.sdk_router is None and (deployment.rpm is not None or deployment.tpm is not None):
         scopes.append(Scope(f"model:{deployment.model_id}", deployment.rpm, deployment.tpm))
+    if check is not None:
+        await check(gw, caller, body)
     request_id = next_call_id()
     verdict = await _acquire(gw, scopes, request_id)
     return Call(request_id, call_type, caller, deployment, model, scopes, body, verdict)
@@ -332,13 +342,21 @@ async def _run_cancellable(request: Request, coro: Any) -> Any:
 
 
 async def _simple_call(
-    gw: Gateway, request: Request, call_type: str, required: str, fn_name: str
+    gw: Gateway, request: Request, call_type: str, required: str, fn_name: str, check: PreCheck | None = None
 ) -> Response:
-    call = await admit(gw, request, call_type, required)
+    call = await admit(gw, request, call_type, required, check)
     return await _complete(gw, request, call, fn_name)
 
 
-async def _complete(gw: Gateway, request: Request, call: Call, fn_name: str) -> Response:
+async def _complete(
+    gw: Gateway,
+    request: Request,
+    call: Call,
+    fn_name: str,
+    after: Callable[[Any], Awaitable[None]] | None = None,
+) -> Response:
+    """Call the SDK, answer, release the limits and queue the spend row; ``after`` sees the result
+    before the client does (the Responses route records who owns the response ID there)."""
     kwargs = sdk_kwargs(gw, call, ("model",))
     try:
         result = await _run_cancellable(request, sdk_function(gw, fn_name)(**kwargs))
@@ -350,6 +368,12 @@ async def _complete(gw: Gateway, request: Request, call: Call, fn_name: str) -> 
         raise _as_proxy_error(exc) from None
     note_deployment(gw, call, result)
     cost = (getattr(result, "_hidden_params", None) or {}).get("response_cost")
+    if after is not None:
+        try:
+            await after(result)
+        except BaseException:
+            await finish(gw, call, getattr(result, "usage", None), cost, "success")
+            raise
     body = result.model_dump_json(exclude_none=True).encode()
     stored = orjson.loads(body) if gw.cfg.store_prompts else None
     await finish(gw, call, getattr(result, "usage", None), cost, "success", stored)
@@ -394,7 +418,19 @@ async def chat_completions(gw: Gateway, request: Request) -> Response | None:
 
 
 async def completions(gw: Gateway, request: Request) -> Response:
-    return await _simple_call(gw, request, "atext_completion", "prompt", "atext_completion")
+    return await _simple_call(gw, request, "atext_completion", "prompt", "atext_completion", _no_stream)
+
+
+async def _no_stream(gw: Gateway, caller: Caller, body: dict[str, Any]) -> None:
+    """The SDK's text completion has no streaming mode: say so rather than answer all at once."""
+    if body.get("stream"):
+        raise bad_request(
+            "'stream': true is not supported on /completions by this gateway (the SDK's text completion "
+            "does not stream); send the request without 'stream', or use /chat/completions with "
+            "'stream': true.",
+            "stream",
+            "stream_not_supported",
+        )
 
 
 async def embeddings(gw: Gateway, request: Request) -> Response:

@@ -113,5 +113,16 @@ model_spend = sa.Table(
     sa.Index("ix_llmrelay_model_spend_spend", "spend"),
 )
 
+# Who may continue each Responses API response the gateway returned (``previous_response_id``):
+# the SHA-256 of the response ID (IDs are long and need not be kept) and the owner, the caller's
+# team ("team:<id>"), else its key ("key:<hash>"), else "master".
+response_owners = sa.Table(
+    "llmrelay_response_owners",
+    metadata,
+    sa.Column("response_hash", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
 # The Alembic revision that creates this schema; checked at start-up without importing Alembic.
-HEAD_REVISION = "0002_model_spend"
+HEAD_REVISION = "0003_response_owners"
