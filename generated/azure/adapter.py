@@ -211,6 +211,14 @@ class AzureAdapter(Adapter):
         for name, value in params.items():
             if name not in self._CHAT_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
+        canonical.strip_model_route(
+            call,
+            body,
+            routes={
+                "gpt5_series/": {"max_tokens": "max_completion_tokens"},
+                "o_series/": {"max_tokens": "max_completion_tokens"},
+            },
+        )
         canonical.rename_fields_for_models(
             call, body, fields={"max_tokens": "max_completion_tokens"}, prefixes=["o1", "o3", "o4", "gpt-5"]
         )

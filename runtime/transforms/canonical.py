@@ -123,6 +123,28 @@ def rename_fields_for_models(
             body.setdefault(target, value)
 
 
+def strip_model_route(
+    call: Call, body: dict[str, Any], routes: dict[str, dict[str, str]], model_field: str = "model"
+) -> None:
+    """A model named ``<route>/<name>`` is sent as ``<name>``, with the route's field renames.
+
+    LiteLLM lets a caller say which family a freely named deployment belongs to with a route
+    prefix (``o_series/my-deployment``); the provider knows the deployment by its bare name, and
+    the family decides parameter names (``max_tokens`` -> ``max_completion_tokens``). The call's
+    model is updated too, so the URL and the result name the deployment itself.
+    """
+    for prefix, fields in routes.items():
+        if not call.model.startswith(prefix):
+            continue
+        call.model = call.model[len(prefix) :]
+        if model_field in body:
+            body[model_field] = call.model
+        for source, target in fields.items():
+            if source in body:
+                body.setdefault(target, body.pop(source))
+        return
+
+
 # --- response and chunk fixes (``response.transforms`` / ``stream.chunk_transforms``) -------------
 
 

@@ -9,6 +9,8 @@ classified into LiteLLM's exceptions.
 
 from __future__ import annotations
 
+import json
+
 import llmrelay
 import pytest
 from llmrelay import exceptions, main
@@ -516,3 +518,18 @@ def test_stream_with_asynchronous_filter_annotations(cassette):
     assert built.id == "chatcmpl-7rCNsVeZy0PGnX3H6jK8STps5nZUY"
     assert built.choices[0].message.content == "Red, green and blue."
     assert built.choices[0].finish_reason == "stop"
+
+
+def test_o_series_route_prefix_is_not_part_of_the_deployment():
+    request = _request("azure/o_series/my-reasoner", max_tokens=100, **azure())
+    assert request.url == f"{BASE}/openai/deployments/my-reasoner/chat/completions?api-version={VERSION}"
+    body = json.loads(request.body)
+    assert body["model"] == "my-reasoner"
+    assert body["max_completion_tokens"] == 100 and "max_tokens" not in body
+
+
+def test_deployment_named_after_a_reasoning_model_takes_max_completion_tokens():
+    body = json.loads(_request("azure/o3-mini", max_tokens=100, **azure()).body)
+    assert body["max_completion_tokens"] == 100 and "max_tokens" not in body
+    body = json.loads(_request("azure/my-gpt4o-deployment", max_tokens=100, **azure()).body)
+    assert body["max_tokens"] == 100

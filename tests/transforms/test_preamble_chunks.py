@@ -79,3 +79,15 @@ def test_call_value_reads_an_omitted_provider_parameter():
     source = {"param": "token", "env": [], "default": None}
     assert call_value(make_call(token="t"), source) == "t"
     assert call_value(make_call(), source) is None
+
+
+def test_strip_model_route_renames_for_the_route_only():
+    call = make_call()
+    call.model = "o_series/dep"
+    body: dict[str, Any] = {"model": "o_series/dep", "max_tokens": 5}
+    canonical.strip_model_route(call, body, routes={"o_series/": {"max_tokens": "max_completion_tokens"}})
+    assert call.model == "dep" and body == {"model": "dep", "max_completion_tokens": 5}
+    plain = make_call()
+    body = {"model": "m", "max_tokens": 5}
+    canonical.strip_model_route(plain, body, routes={"o_series/": {"max_tokens": "max_completion_tokens"}})
+    assert plain.model == "m" and body == {"model": "m", "max_tokens": 5}
