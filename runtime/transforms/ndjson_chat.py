@@ -384,6 +384,8 @@ class StreamTranslator:
     def _split_inline(self, text: str) -> tuple[str, str]:
         """(reasoning, answer) of one text piece, following ``<think>`` … ``</think>`` across lines."""
         if self._inline is None:
+            if not text.strip():
+                return "", text  # leading whitespace: too early to tell
             if not text.lstrip().startswith(THINK_OPEN):
                 self._inline = False
                 return "", text

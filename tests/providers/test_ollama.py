@@ -11,6 +11,8 @@ import json
 import llmrelay
 import pytest
 import yaml
+from llmrelay import registry
+from llmrelay.adapter import Call
 
 from tests.conftest import ROOT
 
@@ -108,8 +110,8 @@ async def test_chat_sends_options_and_translates_message_and_usage(cassette, is_
 
 
 @pytest.mark.cassette("ollama_chat/chat/basic")
-def test_chat_default_api_base_and_no_key(cassette, monkeypatch):
-    """No api_base and no key: the local server at localhost:11434, with no Authorization header."""
+def test_chat_default_api_base_with_max_completion_tokens(cassette):
+    """No api_base: the local server at localhost:11434; max_completion_tokens is num_predict too."""
     resp = llmrelay.completion(
         model="ollama_chat/llama3.1",
         messages=[
@@ -124,8 +126,22 @@ def test_chat_default_api_base_and_no_key(cassette, monkeypatch):
         num_ctx=4096,
         keep_alive="5m",
     )
-    assert "authorization" not in {k.lower() for k in cassette.requests[0].headers}
     assert resp.usage.total_tokens == 45
+
+
+@pytest.mark.parametrize("provider, path", [("ollama_chat", "/api/chat"), ("ollama", "/api/generate")])
+def test_no_key_no_authorization_header_and_a_key_is_a_bearer_token(provider, path):
+    """A local server needs no key; a server behind auth (ollama.com) takes a bearer token."""
+    adapter = registry.get_adapter(provider)
+    messages = [{"role": "user", "content": "Hi"}]
+    local = Call(provider, "llama3.1", "chat", {"messages": messages}, adapter.resolve_api_base(None), None)
+    request = adapter.chat_request(local)
+    assert request.url == f"http://localhost:11434{path}"
+    assert "Authorization" not in request.headers
+    cloud = Call(provider, "gpt-oss:120b", "chat", {"messages": messages}, "https://ollama.com", "ok-key")
+    request = adapter.chat_request(cloud)
+    assert request.url == f"https://ollama.com{path}"
+    assert request.headers["Authorization"] == "Bearer ok-key"
 
 
 @pytest.mark.cassette("ollama_chat/chat/basic")

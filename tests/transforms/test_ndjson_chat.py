@@ -346,6 +346,27 @@ def test_stream_inline_think_tags_across_lines():
     assert all(c.created == 1762252819 for c in chunks)
 
 
+def test_stream_whitespace_before_think_tag_waits():
+    chunks = _run([_line("\n"), _line("<think>plan"), _line("</think>Done."), _line(done=True)])
+    deltas = [c.choices[0].delta for c in chunks if c.choices]
+    assert "".join(d.reasoning_content or "" for d in deltas) == "plan"
+    assert "".join(d.content or "" for d in deltas) == "\nDone."
+
+
+def test_stream_generate_variant_reads_response_and_thinking():
+    lines = [
+        json.dumps({"model": "m", "response": "", "thinking": "Hmm.", "done": False}),
+        json.dumps({"model": "m", "response": "Hi", "done": False}),
+        json.dumps({"model": "m", "response": "", "done": True, "done_reason": "length", "eval_count": 2}),
+    ]
+    chunks = _run(lines)
+    deltas = [c.choices[0] for c in chunks if c.choices]
+    assert (deltas[0].delta.reasoning_content, deltas[0].delta.role) == ("Hmm.", "assistant")
+    assert deltas[1].delta.content == "Hi"
+    assert deltas[-1].finish_reason == "length"
+    assert chunks[-1].usage.completion_tokens == 2 and chunks[-1].model == "m"
+
+
 def test_stream_text_without_think_tags_is_content():
     chunks = _run([_line("The <think> tag"), _line(" is literal."), _line(done=True)])
     assert (
