@@ -565,3 +565,33 @@ def test_both_prefixes_list_the_same_models():
     """Models are not inherited through extends: the two specs keep one table by hand."""
     tables = [yaml.safe_load((ROOT / "specs" / p / "provider.yaml").read_text())["models"] for p in PREFIXES]
     assert tables[0] == tables[1]
+
+
+@both
+@pytest.mark.cassette("ollama_chat/errors/500_out_of_memory")
+async def test_out_of_memory_is_an_internal_server_error(cassette, is_async):
+    with pytest.raises(llmrelay.InternalServerError) as info:
+        await _call(
+            is_async,
+            model="ollama_chat/llama3:70b",
+            messages=[{"role": "user", "content": "Hello"}],
+            num_retries=0,
+        )
+    assert info.value.status_code == 500
+    assert info.value.message.startswith("model requires more system memory")
+
+
+@both
+@pytest.mark.cassette("ollama_chat/errors/stream_404")
+async def test_stream_of_a_missing_model_raises_not_found(cassette, is_async):
+    with pytest.raises(llmrelay.NotFoundError) as info:
+        stream = await _call(
+            is_async,
+            model="ollama_chat/llama3.2",
+            messages=[{"role": "user", "content": "Hello"}],
+            stream=True,
+            num_retries=0,
+        )
+        await _chunks(stream, is_async)
+    assert info.value.status_code == 404
+    assert info.value.message == 'model "llama3.2" not found, try pulling it first'
