@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
-from . import admin, health, llm, openapi, responses, spendroutes, store
+from . import admin, health, llm, openapi, responses, routing, spendroutes, store
 from .auth import AuthCache, Caller
 from .config import GatewayConfig
 from .errors import ProxyError
@@ -88,6 +88,7 @@ class Gateway:
         self.auth = AuthCache(cfg.master_key, None)
         self.router = llm.ModelRouter(cfg.deployments)
         self.sdk_router = build_sdk_router(cfg)
+        routing.install(self)  # deployment rpm/tpm under the Router: counted in the shared limiter
         self._tasks: list[asyncio.Task[None]] = []
         self.migrate_on_start = True
         self.ready = False

@@ -150,8 +150,8 @@ async def admit(
     for name in FORBIDDEN_PARAMS.intersection(body):
         raise bad_request(f"'{name}' cannot be set by a client of the gateway.", name, "forbidden_param")
     scopes = list(caller.scopes)
-    # With the SDK's Router the deployment is chosen inside the call; its rpm/tpm then weigh and
-    # limit there (per process), so only the gateway's own pick gets a shared deployment scope.
+    # With the SDK's Router the deployment is chosen inside the call: routing.py counts it there,
+    # in the same limiter; here only the gateway's own pick gets a deployment scope.
     if gw.sdk_router is None and (deployment.rpm is not None or deployment.tpm is not None):
         scopes.append(Scope(f"model:{deployment.model_id}", deployment.rpm, deployment.tpm))
     if check is not None:
@@ -394,6 +394,9 @@ def note_deployment(gw: Gateway, call: Call, result: Any) -> None:
     used = gw.router.by_id.get(str(hidden.get("model_id")))
     if used is not None:
         call.deployment = used
+        if used.tpm is not None:
+            # The tokens of the call go to the deployment that answered (routing.py admitted it).
+            call.scopes.append(Scope(f"model:{used.model_id}", None, used.tpm))
 
 
 def _as_proxy_error(exc: Exception) -> ProxyError:
