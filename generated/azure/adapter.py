@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from llmrelay.adapter import Adapter, Call, PreparedRequest
-from llmrelay.transforms import canonical
+from llmrelay.adapter import Adapter, Call, PreparedRequest, loads
+from llmrelay.transforms import canonical, responses
 
 
 class AzureAdapter(Adapter):
@@ -46,7 +46,17 @@ class AzureAdapter(Adapter):
     }
     in_process = None
     capabilities = frozenset(
-        ["chat", "embeddings", "errors", "images", "stream", "text_completion", "tools", "tools_stream"]
+        [
+            "chat",
+            "embeddings",
+            "errors",
+            "images",
+            "responses",
+            "stream",
+            "text_completion",
+            "tools",
+            "tools_stream",
+        ]
     )
     stream_decoder = "sse"
     supported_params = frozenset(
@@ -380,3 +390,107 @@ class AzureAdapter(Adapter):
     def parse_text_completion(self, call: Call, data: bytes) -> Any:
         result = canonical.parse_text_completion(data)
         return result
+
+    # --- responses -------------------------------------------------------------
+
+    _RESPONSES_KNOWN = frozenset(
+        [
+            "azure_ad_token",
+            "background",
+            "conversation",
+            "include",
+            "input",
+            "instructions",
+            "max_output_tokens",
+            "max_tool_calls",
+            "metadata",
+            "parallel_tool_calls",
+            "previous_response_id",
+            "prompt",
+            "prompt_cache_key",
+            "reasoning",
+            "safety_identifier",
+            "service_tier",
+            "store",
+            "stream_options",
+            "temperature",
+            "text",
+            "tool_choice",
+            "tools",
+            "top_logprobs",
+            "top_p",
+            "truncation",
+            "user",
+        ]
+    )
+
+    def responses_request(self, call: Call) -> PreparedRequest:
+        params = call.params
+        body: dict[str, Any] = {}
+        body["model"] = call.model
+        body["input"] = params["input"]
+        if (value := params.get("background")) is not None:
+            body["background"] = value
+        if (value := params.get("conversation")) is not None:
+            body["conversation"] = value
+        if (value := params.get("include")) is not None:
+            body["include"] = value
+        if (value := params.get("instructions")) is not None:
+            body["instructions"] = value
+        if (value := params.get("max_output_tokens")) is not None:
+            body["max_output_tokens"] = value
+        if (value := params.get("max_tool_calls")) is not None:
+            body["max_tool_calls"] = value
+        if (value := params.get("metadata")) is not None:
+            body["metadata"] = value
+        if (value := params.get("parallel_tool_calls")) is not None:
+            body["parallel_tool_calls"] = value
+        if (value := params.get("previous_response_id")) is not None:
+            body["previous_response_id"] = value
+        if (value := params.get("prompt")) is not None:
+            body["prompt"] = value
+        if (value := params.get("prompt_cache_key")) is not None:
+            body["prompt_cache_key"] = value
+        if (value := params.get("reasoning")) is not None:
+            body["reasoning"] = value
+        if (value := params.get("safety_identifier")) is not None:
+            body["safety_identifier"] = value
+        if (value := params.get("service_tier")) is not None:
+            body["service_tier"] = value
+        if (value := params.get("store")) is not None:
+            body["store"] = value
+        if (value := params.get("stream_options")) is not None:
+            body["stream_options"] = value
+        if (value := params.get("temperature")) is not None:
+            body["temperature"] = value
+        if (value := params.get("text")) is not None:
+            body["text"] = value
+        if (value := params.get("tool_choice")) is not None:
+            body["tool_choice"] = value
+        if (value := params.get("tools")) is not None:
+            body["tools"] = value
+        if (value := params.get("top_logprobs")) is not None:
+            body["top_logprobs"] = value
+        if (value := params.get("top_p")) is not None:
+            body["top_p"] = value
+        if (value := params.get("truncation")) is not None:
+            body["truncation"] = value
+        if (value := params.get("user")) is not None:
+            body["user"] = value
+        for name, value in params.items():
+            if name not in self._RESPONSES_KNOWN:
+                body[name] = value  # unknown parameters pass through, as with LiteLLM
+        if call.stream:
+            body["stream"] = True
+            url = self.url(call, "/openai/responses", {})
+        else:
+            url = self.url(call, "/openai/responses", {})
+        return PreparedRequest("POST", url, self.headers(call), self.finish_body(call, body))
+
+    def parse_responses(self, call: Call, data: bytes) -> Any:
+        wire_response = loads(data)
+        result = responses.parse_response(wire_response, call, self)
+        return result
+
+    def new_responses_stream(self, call: Call) -> Any:
+        return responses.EventTranslator(call, self)

@@ -533,3 +533,19 @@ def test_deployment_named_after_a_reasoning_model_takes_max_completion_tokens():
     assert body["max_completion_tokens"] == 100 and "max_tokens" not in body
     body = json.loads(_request("azure/my-gpt4o-deployment", max_tokens=100, **azure()).body)
     assert body["max_tokens"] == 100
+
+
+@pytest.mark.cassette("azure/responses/basic")
+def test_responses_api_native(cassette):
+    resp = llmrelay.responses(
+        input="This is a test.",
+        model="azure/my-gpt4o-deployment",
+        max_output_tokens=64,
+        **azure(api_version="2025-04-01-preview"),
+    )
+    assert resp.id == "resp_67cb32528d6881909eb2859a55e18a85"
+    assert resp.output_text == "Great! How can I help you today?"
+    assert resp.usage.input_tokens == 20 and resp.usage.output_tokens == 11
+    assert resp._hidden_params["custom_llm_provider"] == "azure"
+    # priced by the served model (azure/gpt-4o-2024-08-06), the deployment name being unknown
+    assert resp._hidden_params["response_cost"] == pytest.approx(20 * 2.5e-06 + 11 * 1.0e-05)
