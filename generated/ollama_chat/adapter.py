@@ -31,6 +31,7 @@ class OllamaChatAdapter(Adapter):
     supported_params = frozenset(
         [
             "frequency_penalty",
+            "functions",
             "max_completion_tokens",
             "max_tokens",
             "metadata",

@@ -172,9 +172,12 @@ def _prompt_turns(messages: list[dict[str, Any]], images: list[str]) -> list[tup
 def write_tools(call: Call, body: dict[str, Any]) -> None:
     """Request transform: OpenAI function tools -> the wire's tools (the same shape, functions only).
 
-    ``tool_choice`` has no wire field; as LiteLLM does, it is accepted and not sent.
+    The legacy ``functions`` list is sent as tools too. ``tool_choice`` has no wire field; as
+    LiteLLM does, it is accepted and not sent.
     """
-    tools = call.params.get("tools")
+    tools = call.params.get("tools") or [
+        {"type": "function", "function": f} for f in call.params.get("functions") or ()
+    ]
     if not tools:
         return
     out = []

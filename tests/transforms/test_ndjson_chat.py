@@ -187,6 +187,14 @@ def test_tools_keep_function_fields_only():
     assert empty == {}
 
 
+def test_legacy_functions_are_sent_as_tools():
+    body: dict[str, Any] = {}
+    ndjson_chat.write_tools(make_call(functions=[{"name": "f", "parameters": {"type": "object"}}]), body)
+    assert body == {
+        "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+    }
+
+
 @pytest.mark.parametrize(
     "response_format, expected",
     [
