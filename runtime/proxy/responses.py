@@ -205,22 +205,33 @@ def _not_found(response_id: str) -> ProxyError:
     )
 
 
-async def check_previous(gw: Gateway, caller: Caller, body: dict[str, Any]) -> None:
-    """Refuse a previous_response_id the caller does not own, before any limit counts the request."""
+async def _pre_check(gw: Gateway, caller: Caller, body: dict[str, Any]) -> None:
     previous = body.get("previous_response_id")
-    if previous is None:
-        return
-    if not isinstance(previous, str) or not previous:
+    if previous is not None and (not isinstance(previous, str) or not previous):
         raise bad_request(
             f"'previous_response_id' must be a non-empty string, got {describe(previous)}.",
             "previous_response_id",
         )
+
+
+async def check_previous(gw: Gateway, caller: Caller, body: dict[str, Any]) -> None:
+    """Refuse a previous_response_id the caller does not own (same answer as an unknown ID)."""
+    previous = body.get("previous_response_id")
+    if previous is None:
+        return
     if await gw.response_owners.owner(previous) != owner_of(caller):
         raise _not_found(previous)
 
 
 async def create_response(gw: Gateway, request: Request) -> Response | None:
-    call = await llm.admit(gw, request, "aresponses", "input", check_previous)
+    call = await llm.admit(gw, request, "aresponses", "input", _pre_check)
+    # After admission on purpose: an ID the memory and Redis do not know costs a database read, so
+    # the caller's rate limits bound how many it can make. A refusal is charged nothing.
+    try:
+        await check_previous(gw, call.caller, call.body)
+    except BaseException:
+        await llm.finish(gw, call, None, 0.0, status=None)
+        raise
     owner = owner_of(call.caller)
 
     async def record(result: Any) -> None:

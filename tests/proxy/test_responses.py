@@ -100,7 +100,7 @@ async def test_previous_response_id_is_bound_to_the_team(gateway) -> None:
     gw, client = gateway
     a1 = await team_key(client, "team-a")
     a2 = await new_key(client, team_id="team-a")
-    b = await team_key(client, "team-b", rpm_limit=1)
+    b = await team_key(client, "team-b", max_parallel_requests=1)
     loner = await new_key(client)  # no team: owns its responses alone
     first = await client.post("/v1/responses", json={"model": "demo", "input": "hi"}, headers=bearer(a1))
     rid = first.json()["id"]
@@ -135,7 +135,7 @@ async def test_previous_response_id_is_bound_to_the_team(gateway) -> None:
             "code": "previous_response_not_found",
         }
         assert error["message"].replace(rid, "resp_never_made") == unknown.json()["error"]["message"]
-    # Refused before any limit counted it: team-b's one request a minute is still there.
+    # Refused without a charge, and the parallel slot it held is free again.
     r = await client.post("/v1/responses", json={"model": "demo", "input": "hi"}, headers=bearer(b))
     assert r.status_code == 200, r.text
     rows = await spend_rows(gw)

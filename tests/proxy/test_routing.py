@@ -98,3 +98,17 @@ async def test_deployment_rpm_holds_across_two_gateways_through_redis(
             assert sorted(codes) == [200, 200, 200, 429, 429, 429]
             rows = await spend_rows(gw1) + await spend_rows(gw2)
             assert Counter(r["model_id"] for r in rows) == {"g-1": 2, "g-2": 1}
+
+
+async def test_responses_go_through_the_router_and_its_shared_limits(tmp_path: Path) -> None:
+    async with running_gateway(router_config(tmp_path / "gw.db"), tmp_path) as (gw, client):
+        answers = [
+            await client.post("/v1/responses", json={"model": "g", "input": "hi"}, headers=admin_headers())
+            for _ in range(4)
+        ]
+        assert [r.status_code for r in answers] == [200, 200, 200, 429]
+        texts = {r.json()["output"][0]["content"][0]["text"] for r in answers[:3]}
+        assert texts == {"one", "two"}
+        rows = await spend_rows(gw)
+        assert Counter(r["model_id"] for r in rows) == {"g-1": 2, "g-2": 1}
+        assert {r["call_type"] for r in rows} == {"aresponses"} and all(r["spend"] > 0 for r in rows)
