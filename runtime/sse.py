@@ -1,4 +1,4 @@
-"""Incremental stream decoders: Server-Sent Events and newline-delimited JSON.
+"""Incremental stream decoders: Server-Sent Events, newline-delimited JSON (and AWS event-stream).
 
 One decoder serves every dialect. It accepts bytes in arbitrary network chunks and copes with
 CR, LF and CRLF line ends, multi-line ``data:`` fields, comments, and a multi-byte UTF-8
@@ -98,7 +98,10 @@ class NDJSONDecoder:
         return [ServerSentEvent(None, rest.decode("utf-8"))] if rest else []
 
 
-DECODERS = {"sse": SSEDecoder, "ndjson": NDJSONDecoder}
+# The AWS event-stream binary framing lives in its own module; its decoder yields the same events.
+from .eventstream import EventStreamDecoder  # noqa: E402
+
+DECODERS = {"sse": SSEDecoder, "ndjson": NDJSONDecoder, "aws_eventstream": EventStreamDecoder}
 
 
 def iter_events(chunks: Iterable[bytes], decoder: str = "sse") -> Iterator[ServerSentEvent]:
