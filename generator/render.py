@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from .loader import LoadedSpec
-from .schema import Endpoint, ParamTarget, ProviderSpec, TransformRef
+from .schema import Endpoint, Model, ParamTarget, ProviderSpec, TransformRef
 
 # The request field that carries each endpoint's main input.
 INPUT_KEYS = {
@@ -161,19 +161,22 @@ def _error_spec(spec: ProviderSpec) -> dict[str, Any]:
     }
 
 
+def model_row(spec: ProviderSpec, model: Model) -> dict[str, Any]:
+    row: dict[str, Any] = {"litellm_provider": spec.name, "mode": model.mode}
+    for key, value in model.model_dump(exclude={"supports", "aliases", "mode"}).items():
+        if value is not None and value != []:
+            row[key] = sorted(value) if isinstance(value, list) else value
+    if model.max_output_tokens is not None:
+        row["max_tokens"] = model.max_output_tokens
+    for feature in sorted(model.supports):
+        row[f"supports_{feature}"] = True
+    return row
+
+
 def model_rows(spec: ProviderSpec) -> list[tuple[str, dict[str, Any], list[str]]]:
-    rows = []
-    for name, model in sorted(spec.models.items()):
-        row: dict[str, Any] = {"litellm_provider": spec.name, "mode": model.mode}
-        for key, value in model.model_dump(exclude={"supports", "aliases", "mode"}).items():
-            if value is not None and value != []:
-                row[key] = sorted(value) if isinstance(value, list) else value
-        if model.max_output_tokens is not None:
-            row["max_tokens"] = model.max_output_tokens
-        for feature in sorted(model.supports):
-            row[f"supports_{feature}"] = True
-        rows.append((name, row, sorted(model.aliases)))
-    return rows
+    return [
+        (name, model_row(spec, model), sorted(model.aliases)) for name, model in sorted(spec.models.items())
+    ]
 
 
 def registry_context(specs: dict[str, LoadedSpec]) -> dict[str, Any]:
@@ -181,10 +184,13 @@ def registry_context(specs: dict[str, LoadedSpec]) -> dict[str, Any]:
     models: list[tuple[str, dict[str, Any]]] = []
     bare: dict[str, str] = {}
     aliases: dict[str, str] = {}
+    unlisted: list[tuple[str, dict[str, Any]]] = []
     for name, loaded in sorted(specs.items()):
         spec = loaded.spec
         if spec.abstract:
             continue
+        if spec.unlisted_models is not None:
+            unlisted.append((name, model_row(spec, spec.unlisted_models)))
         providers.append((name, f"llmrelay.generated.{name}.adapter:{adapter_context(loaded)['class_name']}"))
         for model_name, row, model_aliases in model_rows(spec):
             key = f"{name}/{model_name}"
@@ -199,6 +205,7 @@ def registry_context(specs: dict[str, LoadedSpec]) -> dict[str, Any]:
         "models": models,
         "bare": sorted(bare.items()),
         "aliases": sorted(aliases.items()),
+        "unlisted": unlisted,
         "sources": sorted(loaded.path.as_posix() for loaded in specs.values()),
     }
 

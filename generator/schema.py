@@ -242,6 +242,8 @@ class ProviderSpec(Strict):
     responses: Endpoint | None = None
     errors: Errors = Errors()
     models: dict[str, Model] = {}
+    # The row used for a model the table does not list (e.g. whatever a local server has pulled).
+    unlisted_models: Model | None = None
 
 
 class SpecError(Exception):

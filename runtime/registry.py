@@ -90,7 +90,7 @@ def model_row(provider: str, model: str) -> dict[str, Any] | None:
     row = table.MODELS.get(key)
     if row is None:
         alias = table.ALIASES.get(key)
-        row = table.MODELS.get(alias) if alias else None
+        row = table.MODELS.get(alias) if alias else table.UNLISTED_MODELS.get(provider)
     return row
 
 

@@ -231,3 +231,16 @@ def test_model_cost_shows_registered_models_beside_the_generated_table() -> None
     row = llmrelay.model_cost["openai/house-model"]
     assert row["input_cost_per_token"] == 1e-6 and "_key" not in row
     assert "openai/gpt-4o" in llmrelay.model_cost
+
+
+def test_a_provider_can_price_models_its_table_does_not_list() -> None:
+    import llmrelay
+
+    # ollama_chat declares `unlisted_models` (a local server's models cost nothing).
+    response = llmrelay.completion(
+        model="ollama_chat/some-model-pulled-today",
+        messages=[{"role": "user", "content": "x"}],
+        mock_response="hi",
+    )
+    assert response._hidden_params["response_cost"] == 0.0
+    assert llmrelay.get_model_info("ollama_chat/another-one")["litellm_provider"] == "ollama_chat"
