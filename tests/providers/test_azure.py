@@ -549,3 +549,13 @@ def test_responses_api_native(cassette):
     assert resp._hidden_params["custom_llm_provider"] == "azure"
     # priced by the served model (azure/gpt-4o-2024-08-06), the deployment name being unknown
     assert resp._hidden_params["response_cost"] == pytest.approx(20 * 2.5e-06 + 11 * 1.0e-05)
+
+
+def test_mock_response_needs_no_azure_endpoint():
+    resp = llmrelay.completion(
+        model="azure/chatgpt-v-2",
+        messages=[{"role": "user", "content": "hi"}],
+        mock_response="Hello from the mock",
+    )
+    assert resp.choices[0].message.content == "Hello from the mock"
+    assert resp._hidden_params["custom_llm_provider"] == "azure"
