@@ -224,6 +224,7 @@ async def check_previous(gw: Gateway, caller: Caller, body: dict[str, Any]) -> N
 
 
 async def create_response(gw: Gateway, request: Request) -> Response | None:
+    """Create a model response (OpenAI's Responses API), streamed as typed SSE events on request."""
     call = await llm.admit(gw, request, "aresponses", "input", _pre_check)
     # After admission on purpose: an ID the memory and Redis do not know costs a database read, so
     # the caller's rate limits bound how many it can make. A refusal is charged nothing.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from .errors import ProxyError
 from .limits import Scope
 
 if TYPE_CHECKING:
@@ -71,7 +72,13 @@ class SharedDeploymentLimits:
             ident = scope.name.partition(":")[2]
             if ident in full:  # the Router had nothing else to offer: every candidate is full
                 raise _over_limit(model, min(full.values()))
-            verdict = await self._gw.limiter.acquire([scope], llm.next_call_id())
+            try:
+                verdict = await self._gw.limiter.acquire([scope], llm.next_call_id())
+            except Exception as exc:  # Redis unreachable: refuse rather than run this deployment unlimited
+                log.warning("deployment limit check failed: %s", type(exc).__name__)
+                raise ProxyError(
+                    503, "Rate-limit store unavailable; try again shortly.", "service_unavailable"
+                ) from exc
             if verdict.ok:
                 return chosen
             full[ident] = verdict.retry_after

@@ -112,3 +112,18 @@ async def test_responses_go_through_the_router_and_its_shared_limits(tmp_path: P
         rows = await spend_rows(gw)
         assert Counter(r["model_id"] for r in rows) == {"g-1": 2, "g-2": 1}
         assert {r["call_type"] for r in rows} == {"aresponses"} and all(r["spend"] > 0 for r in rows)
+
+
+async def test_an_unreachable_limit_store_refuses_rather_than_runs_unlimited(tmp_path: Path) -> None:
+    async with running_gateway(router_config(tmp_path / "gw.db"), tmp_path) as (gw, client):
+        real = gw.limiter.acquire
+
+        async def acquire(scopes: Any, request_id: str) -> Any:
+            if any(s.name.startswith("model:") for s in scopes):
+                raise ConnectionError("limit store cut")
+            return await real(scopes, request_id)
+
+        gw.limiter.acquire = acquire  # type: ignore[method-assign]
+        r = await _ask(client, "g")
+        assert r.status_code == 503 and r.json()["error"]["type"] == "service_unavailable"
+        assert await spend_rows(gw) == []
