@@ -41,7 +41,7 @@ class BedrockAdapter(Adapter):
         "session_token": {"default": None, "env": ["AWS_SESSION_TOKEN"], "param": "aws_session_token"},
     }
     signer = {"args": {"service": "bedrock"}, "name": "aws_sigv4"}
-    capabilities = frozenset(["chat", "errors"])
+    capabilities = frozenset(["chat", "errors", "reasoning", "stream", "tools", "tools_stream"])
     stream_decoder = "aws_eventstream"
     supported_params = frozenset(
         [

@@ -333,7 +333,7 @@ class StreamTranslator:
         self.adapter = adapter
         self.id = f"chatcmpl-{uuid.uuid4()}"  # the API gives streams no id
         self.created = int(time.time())
-        self.tools: dict[int, int] = {}  # content block index -> tool-call index
+        self.tools: dict[int, list[Any]] = {}  # content block index -> [tool-call index, any arguments]
         self.tool_index = -1
         self.usage_sent = False
 
@@ -359,7 +359,7 @@ class StreamTranslator:
         if not use:
             return []
         self.tool_index += 1
-        self.tools[payload.get("contentBlockIndex", 0)] = self.tool_index
+        self.tools[payload.get("contentBlockIndex", 0)] = [self.tool_index, False]
         tool_call = {
             "index": self.tool_index,
             "id": use.get("toolUseId"),
@@ -374,10 +374,11 @@ class StreamTranslator:
             return [self._chunk({"content": delta["text"]})]
         if "toolUse" in delta:
             piece = delta["toolUse"].get("input") or ""
-            index = self.tools.get(payload.get("contentBlockIndex", 0))
-            if not piece or index is None:
+            state = self.tools.get(payload.get("contentBlockIndex", 0))
+            if not piece or state is None:
                 return []
-            return [self._chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})]
+            state[1] = True
+            return [self._chunk({"tool_calls": [{"index": state[0], "function": {"arguments": piece}}]})]
         if "reasoningContent" in delta:
             return [self._reasoning_chunk(delta["reasoningContent"])]
         return []
@@ -391,6 +392,14 @@ class StreamTranslator:
         if content.get("signature"):
             block["signature"] = content["signature"]
         return self._chunk({"reasoning_content": text or None, "thinking_blocks": [block]})
+
+    def _block_stop(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
+        state = self.tools.get(payload.get("contentBlockIndex", 0))
+        if state is None or state[1]:
+            return []
+        # A tool called with no arguments streams no JSON at all; OpenAI would send "{}".
+        state[1] = True
+        return [self._chunk({"tool_calls": [{"index": state[0], "function": {"arguments": "{}"}}]})]
 
     def _message_stop(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         reason = payload.get("stopReason") or ""
@@ -425,7 +434,7 @@ _HANDLERS = {
     "messageStart": StreamTranslator._message_start,
     "contentBlockStart": StreamTranslator._block_start,
     "contentBlockDelta": StreamTranslator._block_delta,
-    "contentBlockStop": lambda self, payload: [],
+    "contentBlockStop": StreamTranslator._block_stop,
     "messageStop": StreamTranslator._message_stop,
     "metadata": StreamTranslator._metadata,
 }

@@ -325,3 +325,226 @@ async def test_context_window_exceeded(cassette, is_async):
         )
     assert isinstance(info.value, llmrelay.BadRequestError)  # LiteLLM's hierarchy
     assert info.value.status_code == 400
+
+
+@both
+@pytest.mark.cassette("bedrock/errors/stream_exception")
+async def test_stream_exception_event(cassette, is_async):
+    """An exception message inside a 200 stream raises the mapped error after the chunks before it."""
+    stream = await _call(
+        is_async, model=CLAUDE, messages=[{"role": "user", "content": "Count to three."}], stream=True, **EAST
+    )
+    seen: list[str] = []
+    with pytest.raises(llmrelay.RateLimitError) as info:
+        if is_async:
+            async for chunk in stream:
+                seen.append(chunk.choices[0].delta.content or "")
+        else:
+            for chunk in stream:
+                seen.append(chunk.choices[0].delta.content or "")
+    assert "".join(seen) == "One"
+    assert info.value.status_code == 429
+    assert "Too many tokens" in str(info.value)
+
+
+# --- stream ------------------------------------------------------------------------------------
+
+
+@both
+@pytest.mark.cassette("bedrock/stream/basic")
+async def test_stream_basic(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model=CLAUDE,
+        messages=[{"role": "user", "content": "Count to three."}],
+        max_tokens=50,
+        stream=True,
+        stream_options={"include_usage": True},
+        **EAST,
+    )
+    chunks = await _chunks(stream, is_async)
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "One, two, three."
+    finishes = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert finishes == ["stop"]
+    assert len({c.id for c in chunks}) == 1 and chunks[0].id.startswith("chatcmpl-")
+    usage = chunks[-1].usage
+    assert chunks[-1].choices == []
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) == (11, 9, 20)
+
+
+# --- tools -------------------------------------------------------------------------------------
+
+
+@both
+@pytest.mark.cassette("bedrock/tools/weather")
+async def test_tool_call(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model=CLAUDE,
+        messages=[{"role": "user", "content": "What's the weather in Paris?"}],
+        tools=[WEATHER_TOOL],
+        tool_choice="required",
+        **EAST,
+    )
+    choice = resp.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    assert choice.message.content == "Let me look up the weather in Paris."
+    (tool_call,) = choice.message.tool_calls
+    assert tool_call.id == "tooluse_iPA5tRLlQ5qSvfeYGeQVPg"
+    assert tool_call.type == "function"
+    assert tool_call.function.name == "get_weather"
+    assert json.loads(tool_call.function.arguments) == {"location": "Paris"}
+
+
+@both
+@pytest.mark.cassette("bedrock/tools/tool_result")
+async def test_tool_result_round_trip(cassette, is_async):
+    calls = [
+        {"id": "tooluse_paris", "type": "function", "function": {"name": "get_weather", "arguments": '{"location": "Paris"}'}},
+        {"id": "tooluse_rome", "type": "function", "function": {"name": "get_weather", "arguments": '{"location": "Rome"}'}},
+    ]  # fmt: skip
+    resp = await _call(
+        is_async,
+        model="bedrock/us.amazon.nova-pro-v1:0",
+        messages=[
+            {"role": "system", "content": "You are a weather bot."},
+            {"role": "user", "content": "Weather in Paris and Rome?"},
+            {"role": "assistant", "content": None, "tool_calls": calls},
+            {"role": "tool", "tool_call_id": "tooluse_paris", "content": "18C, cloudy"},
+            {
+                "role": "tool",
+                "tool_call_id": "tooluse_rome",
+                "content": [{"type": "text", "text": "25C, sunny"}],
+            },
+        ],
+        tools=[WEATHER_TOOL],
+        tool_choice={"type": "function", "function": {"name": "get_weather"}},
+        **AWS,
+    )
+    assert resp.choices[0].message.content == "Paris: 18C and cloudy. Rome: 25C and sunny."
+    assert resp.choices[0].finish_reason == "stop"
+    assert resp.usage.prompt_tokens == 512
+
+
+@both
+@pytest.mark.cassette("bedrock/tools_stream/weather")
+async def test_tool_call_stream(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model=CLAUDE,
+        messages=[{"role": "user", "content": "What's the weather in Paris?"}],
+        tools=[WEATHER_TOOL],
+        tool_choice="auto",
+        stream=True,
+        **EAST,
+    )
+    chunks = await _chunks(stream, is_async)
+    content = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert content == "Let me check the weather."
+    deltas = [t for c in chunks if c.choices for t in c.choices[0].delta.tool_calls or ()]
+    assert deltas[0].id == "tooluse_HA9wsJ32RhOvn8XgIUDpGA"
+    assert deltas[0].function.name == "get_weather"
+    assert {d.index for d in deltas} == {0}  # the first tool call, though it is content block 1
+    assert json.loads("".join(d.function.arguments or "" for d in deltas)) == {"location": "Paris"}
+    finishes = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert finishes == ["tool_calls"]
+    assert all(c.usage is None for c in chunks)  # usage only when stream_options asks for it
+
+
+# --- reasoning ---------------------------------------------------------------------------------
+
+
+@both
+@pytest.mark.cassette("bedrock/reasoning/thinking")
+async def test_reasoning_effort(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+        messages=[{"role": "user", "content": "Is 97 prime?"}],
+        reasoning_effort="low",
+        max_tokens=4096,
+        **EAST,
+    )
+    message = resp.choices[0].message
+    assert message.content == "Yes, 97 is prime."
+    assert message.reasoning_content == "97 is not divisible by 2, 3, 5 or 7, and 11^2 > 97."
+    assert message.thinking_blocks == [
+        {
+            "type": "thinking",
+            "thinking": "97 is not divisible by 2, 3, 5 or 7, and 11^2 > 97.",
+            "signature": "EqoBCkgIARABGAIiQGb1vY8vQ2EXAMPLESIG",
+        }
+    ]
+
+
+@both
+@pytest.mark.cassette("bedrock/reasoning/thinking_stream")
+async def test_thinking_stream(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model="bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+        messages=[{"role": "user", "content": "Is 97 prime?"}],
+        thinking={"type": "enabled", "budget_tokens": 1024},
+        max_tokens=4096,
+        stream=True,
+        **EAST,
+    )
+    chunks = await _chunks(stream, is_async)
+    deltas = [c.choices[0].delta for c in chunks if c.choices]
+    reasoning = "".join(getattr(d, "reasoning_content", None) or "" for d in deltas)
+    assert reasoning == "97 is not divisible by 2, 3, 5 or 7, and 11^2 > 97."
+    signatures = [
+        b.get("signature")
+        for d in deltas
+        for b in getattr(d, "thinking_blocks", None) or ()
+        if b.get("signature")
+    ]
+    assert signatures == ["EqoBCkgIARABGAIiQGb1vY8vQ2EXAMPLESIG"]
+    assert "".join(d.content or "" for d in deltas) == "Yes, 97 is prime."
+
+
+@both
+@pytest.mark.cassette("bedrock/reasoning/thinking_tool_turn")
+async def test_thinking_blocks_go_back_before_tool_use(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+        messages=[
+            {"role": "user", "content": "What's the weather in Paris?"},
+            {
+                "role": "assistant",
+                "content": "",
+                "thinking_blocks": [
+                    {"type": "thinking", "thinking": "I should call the weather tool.", "signature": "EqoBCkgIARABGAIiQTOOLSIG"}
+                ],
+                "tool_calls": [
+                    {"id": "tooluse_paris", "type": "function", "function": {"name": "get_weather", "arguments": '{"location":"Paris"}'}}
+                ],
+            },
+            {"role": "tool", "tool_call_id": "tooluse_paris", "content": "18C, cloudy"},
+        ],
+        tools=[WEATHER_TOOL],
+        reasoning_effort="medium",
+        **EAST,
+    )  # fmt: skip
+    assert resp.choices[0].message.content == "It is 18C and cloudy in Paris."
+
+
+def test_reasoning_effort_refused_for_models_without_thinking():
+    with pytest.raises(llmrelay.BadRequestError, match="reasoning_effort"):
+        _request(model="us.amazon.nova-pro-v1:0", reasoning_effort="low", **EAST)
+
+
+def test_web_image_urls_are_refused_not_fetched():
+    with pytest.raises(llmrelay.BadRequestError, match="base64 data URLs"):
+        llmrelay.completion(
+            model=CLAUDE,
+            messages=[
+                {
+                    "role": "user",
+                    "content": [{"type": "image_url", "image_url": {"url": "https://x.test/a.png"}}],
+                }
+            ],
+            **EAST,
+        )
