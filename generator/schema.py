@@ -95,6 +95,9 @@ class TokenAuth(CallValue):
 
     header: str = "Authorization"
     prefix: str = "Bearer "
+    # A call argument holding a callable that returns the token (LiteLLM's azure_ad_token_provider),
+    # asked once per request when no token is given; declare it ``omit: true`` in the endpoints.
+    provider_param: str | None = None
 
 
 class SignerRef(Strict):

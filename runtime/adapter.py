@@ -106,7 +106,7 @@ class Adapter:
         self, api_key: str | None, model: str | None = None, params: dict[str, Any] | None = None
     ) -> str | None:
         key = api_key or next((os.environ[n] for n in self.api_key_env if os.environ.get(n)), None)
-        if key is None and self.auth_token and _value(self.auth_token, params or {}, None):
+        if key is None and self.auth_token and _token_given(self.auth_token, params or {}):
             return None  # the token authenticates instead
         if key is None and self.api_key_required:
             envs = " or ".join(self.api_key_env)
@@ -127,7 +127,7 @@ class Adapter:
                 headers[rule[2]] = (rule[3] or "") + call.api_key
             else:
                 headers[self.auth_header] = self.auth_prefix + call.api_key
-        elif not call.api_key and self.auth_token and (token := call_value(call, self.auth_token)):
+        elif not call.api_key and self.auth_token and (token := _token(call, self.auth_token)):
             headers[self.auth_token["header"]] = self.auth_token["prefix"] + token
         if call.extra_headers:
             headers.update(call.extra_headers)
@@ -256,6 +256,20 @@ def _value(source: dict[str, Any], params: dict[str, Any], argument: Any) -> str
     if value is None:
         value = next((os.environ[n] for n in source.get("env") or () if os.environ.get(n)), None)
     return value if value is not None else source.get("default")
+
+
+def _token(call: Call, source: dict[str, Any]) -> str | None:
+    """The bearer token: given (argument or env), else asked of the caller's token provider."""
+    token = call_value(call, source)
+    provider = call.params.get(source.get("provider_param") or "")
+    return provider() if token is None and callable(provider) else token
+
+
+def _token_given(source: dict[str, Any], params: dict[str, Any]) -> bool:
+    """Whether the call carries a token or a token provider (checked without calling the provider)."""
+    return _value(source, params, None) is not None or callable(
+        params.get(source.get("provider_param") or "")
+    )
 
 
 _CALL_FIELDS = frozenset(Call.__dataclass_fields__)

@@ -36,6 +36,7 @@ class AzureAdapter(Adapter):
         "header": "Authorization",
         "param": "azure_ad_token",
         "prefix": "Bearer ",
+        "provider_param": "azure_ad_token_provider",
     }
     query_params = {
         "api-version": {
@@ -91,7 +92,7 @@ class AzureAdapter(Adapter):
             "verbosity",
         ]
     )
-    passthrough_params = frozenset(["azure_ad_token"])
+    passthrough_params = frozenset(["azure_ad_token", "azure_ad_token_provider"])
     finish_reasons = {}
     error_spec = {
         "code_paths": ["error.innererror.code", "error.code", "error.type", "code"],
@@ -125,6 +126,7 @@ class AzureAdapter(Adapter):
         [
             "audio",
             "azure_ad_token",
+            "azure_ad_token_provider",
             "frequency_penalty",
             "function_call",
             "functions",
@@ -248,7 +250,9 @@ class AzureAdapter(Adapter):
 
     # --- embeddings ------------------------------------------------------------
 
-    _EMBEDDINGS_KNOWN = frozenset(["azure_ad_token", "dimensions", "encoding_format", "input", "user"])
+    _EMBEDDINGS_KNOWN = frozenset(
+        ["azure_ad_token", "azure_ad_token_provider", "dimensions", "encoding_format", "input", "user"]
+    )
 
     def embeddings_request(self, call: Call) -> PreparedRequest:
         params = call.params
@@ -276,6 +280,7 @@ class AzureAdapter(Adapter):
     _IMAGES_KNOWN = frozenset(
         [
             "azure_ad_token",
+            "azure_ad_token_provider",
             "background",
             "moderation",
             "n",
@@ -327,6 +332,7 @@ class AzureAdapter(Adapter):
     _TEXT_COMPLETION_KNOWN = frozenset(
         [
             "azure_ad_token",
+            "azure_ad_token_provider",
             "best_of",
             "echo",
             "frequency_penalty",
@@ -396,6 +402,7 @@ class AzureAdapter(Adapter):
     _RESPONSES_KNOWN = frozenset(
         [
             "azure_ad_token",
+            "azure_ad_token_provider",
             "background",
             "conversation",
             "include",

@@ -559,3 +559,24 @@ def test_mock_response_needs_no_azure_endpoint():
     )
     assert resp.choices[0].message.content == "Hello from the mock"
     assert resp._hidden_params["custom_llm_provider"] == "azure"
+
+
+def test_ad_token_provider_is_asked_once_per_request():
+    asked = []
+
+    def provider() -> str:
+        asked.append(1)
+        return f"tok-{len(asked)}"
+
+    request = _request("azure/gpt-4o", api_base=BASE, azure_ad_token_provider=provider)
+    assert request.headers["Authorization"] == "Bearer tok-1" and asked == [1]
+    assert b"azure_ad_token_provider" not in request.body
+    # An explicit token, or an API key, wins over the provider.
+    assert (
+        _request("azure/gpt-4o", api_base=BASE, azure_ad_token="t", azure_ad_token_provider=provider).headers[
+            "Authorization"
+        ]
+        == "Bearer t"
+    )
+    assert _request("azure/gpt-4o", **azure(), azure_ad_token_provider=provider).headers["api-key"] == KEY
+    assert asked == [1]
