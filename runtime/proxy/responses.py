@@ -17,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from collections import OrderedDict
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -38,7 +40,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("llmrelay.proxy")
 
 LOCAL_SIZE = 100_000  # owners kept in this process (least recently used dropped; Redis/DB answer)
-REDIS_TTL = 30 * 24 * 3600  # seconds; OpenAI keeps a stored response for 30 days
+RETENTION = 30 * 24 * 3600  # seconds; OpenAI keeps a stored response for 30 days
+REDIS_TTL = RETENTION
+PRUNE_EVERY = 3600.0  # seconds between passes deleting owners older than RETENTION
+PRUNE_BATCH = 200  # rows per delete statement, so a pass never holds a long lock
 MAX_BACKOFF = 5.0
 FINAL_EVENTS = frozenset({"response.completed", "response.incomplete", "response.failed"})
 
@@ -126,7 +131,7 @@ class ResponseOwners:
             self._local.popitem(last=False)
 
     async def _read(self, digest: str) -> str | None:
-        query = sa.select(response_owners.c.owner).where(response_owners.c.response_hash == digest)
+        query = owner_query(digest)
         try:
             async with self._engine.connect() as conn:  # type: ignore[union-attr]
                 return (await conn.execute(query)).scalar()
@@ -146,6 +151,7 @@ class ResponseOwners:
 
     async def _run(self) -> None:
         backoff = self._interval
+        next_prune = time.monotonic() + 60.0  # not during start-up
         while not self._stopping:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
@@ -154,6 +160,26 @@ class ResponseOwners:
             self._wake.clear()
             ok = await self.flush()
             backoff = self._interval if ok else min(max(backoff * 2, 0.25), MAX_BACKOFF)
+            if ok and time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + PRUNE_EVERY
+                try:
+                    await self.prune(utcnow() - timedelta(seconds=RETENTION))
+                except Exception as exc:
+                    log.warning("response owner retention pass failed: %s", type(exc).__name__)
+
+    async def prune(self, cutoff: datetime) -> int:
+        """Delete owners recorded before ``cutoff``, in batches; returns how many went."""
+        if self._engine is None:
+            return 0
+        total = 0
+        while True:
+            async with self._engine.begin() as conn:
+                hashes = list((await conn.execute(prune_candidates(cutoff))).scalars())
+                if hashes:
+                    await conn.execute(prune_delete(hashes))
+            total += len(hashes)
+            if len(hashes) < PRUNE_BATCH or self._stopping:
+                return total
 
     async def flush(self) -> bool:
         """Write the buffered owners; on failure keep them for the next try (idempotent by hash)."""
@@ -189,6 +215,25 @@ class ResponseOwners:
         if self._rows:
             # Fails closed: those IDs cannot be continued from another process after a restart.
             log.error("shutdown with %s response owners unwritten", len(self._rows))
+
+
+def owner_query(digest: str) -> sa.Select:
+    return sa.select(response_owners.c.owner).where(response_owners.c.response_hash == digest)
+
+
+def prune_candidates(cutoff: datetime) -> sa.Select:
+    """One batch of the retention pass: the oldest owners (by the created_at index)."""
+    return (
+        sa.select(response_owners.c.response_hash)
+        .where(response_owners.c.created_at < cutoff)
+        .order_by(response_owners.c.created_at)
+        .limit(PRUNE_BATCH)
+    )
+
+
+def prune_delete(hashes: list[str]) -> sa.Delete:
+    """Delete by primary key (DELETE has no LIMIT on Postgres, and a sub-select joins by hash)."""
+    return sa.delete(response_owners).where(response_owners.c.response_hash.in_(hashes))
 
 
 # --- the route ---------------------------------------------------------------------------------

@@ -122,6 +122,7 @@ response_owners = sa.Table(
     sa.Column("response_hash", sa.String(64), primary_key=True),
     sa.Column("owner", sa.String(320), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_llmrelay_response_owners_created", "created_at"),  # the retention pass deletes by age
 )
 
 # The Alembic revision that creates this schema; checked at start-up without importing Alembic.

@@ -330,3 +330,28 @@ def test_openai_client_creates_streams_and_is_refused_another_teams_id(served: s
         assert caught.value.code == "previous_response_not_found"
     with pytest.raises(openai.BadRequestError):
         team_a.completions.create(model="plain", prompt="hi", stream=True)
+
+
+async def test_owners_older_than_the_retention_are_pruned(gateway) -> None:
+    from datetime import timedelta
+
+    from llmrelay.proxy import responses
+    from llmrelay.proxy.store import utcnow
+
+    gw, client = gateway
+    r = await client.post("/v1/responses", json={"model": "demo", "input": "hi"}, headers=admin_headers())
+    fresh = r.json()["id"]
+    assert await gw.response_owners.flush()
+    old = utcnow() - timedelta(seconds=responses.RETENTION + 60)
+    async with gw.engine.begin() as conn:
+        await conn.execute(
+            sa.insert(response_owners),
+            [
+                {"response_hash": id_hash(f"resp_old{i}"), "owner": "master", "created_at": old}
+                for i in range(3)
+            ],
+        )
+    assert await gw.response_owners.prune(utcnow() - timedelta(seconds=responses.RETENTION)) == 3
+    async with gw.engine.connect() as conn:
+        left = (await conn.execute(sa.select(response_owners.c.response_hash))).scalars().all()
+    assert left == [id_hash(fresh)]

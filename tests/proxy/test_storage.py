@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from llmrelay.proxy import db, spendroutes, store
+from llmrelay.proxy import db, responses, spendroutes, store
 from llmrelay.proxy.schema import HEAD_REVISION, keys, metadata, spend_logs
 
 
@@ -72,6 +72,12 @@ SEED_SQL = [
            timestamp '2026-01-01' + g * interval '1 second', timestamp '2026-01-01'
     FROM generate_series(1, 20000) AS g
     """,
+    """
+    INSERT INTO llmrelay_response_owners (response_hash, owner, created_at)
+    SELECT md5('resp' || g) || md5('r' || g), 'team:team' || (g % 100),
+           timestamp '2026-01-01' + g * interval '26 seconds'
+    FROM generate_series(1, 100000) AS g
+    """,
     "ANALYZE",
 ]
 
@@ -89,7 +95,7 @@ def _node_types(plan: Any) -> list[str]:
 
 
 async def _plan(conn: Any, stmt: Any) -> list[str]:
-    compiled = stmt.compile(dialect=conn.dialect)
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = tuple(compiled.params[name] for name in compiled.positiontup)
     result = await conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), params)
     return _node_types(result.scalar())
@@ -125,6 +131,11 @@ def _endpoint_queries() -> dict[str, Any]:
     queries["budget resets due"] = sa.select(keys).where(
         keys.c.budget_reset_at.is_not(None), keys.c.budget_reset_at <= datetime(2026, 6, 1)
     )
+    queries["response owner by id"] = responses.owner_query(responses.id_hash("resp_x"))
+    # The retention pass: a batch of the oldest, then a delete of that batch by primary key.
+    queries["response owners to prune"] = responses.prune_candidates(datetime(2026, 1, 2))
+    batch = [f"{i:064x}" for i in range(responses.PRUNE_BATCH)]
+    queries["response owners pruned"] = responses.prune_delete(batch)
     return queries
 
 

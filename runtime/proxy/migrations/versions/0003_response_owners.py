@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("owner", sa.String(320), nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False),
     )
+    op.create_index("ix_llmrelay_response_owners_created", "llmrelay_response_owners", ["created_at"])
 
 
 def downgrade() -> None:
