@@ -355,3 +355,40 @@ async def test_owners_older_than_the_retention_are_pruned(gateway) -> None:
     async with gw.engine.connect() as conn:
         left = (await conn.execute(sa.select(response_owners.c.response_hash))).scalars().all()
     assert left == [id_hash(fresh)]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_two_processes_on_postgres_and_redis_share_the_owners(
+    tmp_path: Path, fresh_pg_url: str, redis_prefix: str
+) -> None:
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(yaml.safe_dump(mock_config(proxy_batch_write_at=0.2)))
+    env = {"DATABASE_URL": fresh_pg_url, "REDIS_URL": REDIS_URL, "LLMRELAY_REDIS_PREFIX": redis_prefix}
+    procs, urls = [], []
+    try:
+        for i in range(2):
+            (tmp_path / f"gw{i}").mkdir()
+            proc, url = start_gateway(cfg, env, tmp_path / f"gw{i}")
+            procs.append(proc)
+            urls.append(url)
+        a, b = _http_team_key(urls[0], "mp-a"), _http_team_key(urls[0], "mp-b")
+        made = httpx.post(
+            f"{urls[0]}/v1/responses", json={"model": "demo", "input": "hi"}, headers=bearer(a), timeout=30
+        )
+        assert made.status_code == 200, made.text
+        body = {"model": "demo", "input": "more", "previous_response_id": made.json()["id"]}
+        refused = httpx.post(f"{urls[1]}/v1/responses", json=body, headers=bearer(b), timeout=30)
+        assert refused.status_code == 404 and refused.json()["error"]["code"] == "previous_response_not_found"
+        # The owner passes on the other process too; the conversation itself is the SDK's, kept in
+        # the process that made it for providers reached through chat, and it says so (docs/gateway.md).
+        other = httpx.post(f"{urls[1]}/v1/responses", json=body, headers=bearer(a), timeout=30)
+        assert (
+            other.status_code == 400 and "not available in this process" in other.json()["error"]["message"]
+        )
+        same = httpx.post(f"{urls[0]}/v1/responses", json=body, headers=bearer(a), timeout=30)
+        assert same.status_code == 200, same.text
+    finally:
+        for proc in procs:
+            stop(proc)
