@@ -173,6 +173,7 @@ class AzureAiAdapter(Adapter):
         for name, value in params.items():
             if name not in self._CHAT_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
+        canonical.text_parts_as_string(call, body)
         if call.stream:
             body["stream"] = True
             url = self.url(call, "/chat/completions", {})

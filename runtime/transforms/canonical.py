@@ -145,6 +145,31 @@ def strip_model_route(
         return
 
 
+def text_parts_as_string(call: Call, body: dict[str, Any], field: str = "messages") -> None:
+    """Send a message whose content is a list of text parts with one string content instead.
+
+    For servers that take only string content from text models. The texts are joined with no
+    separator, as LiteLLM joins them; a list holding any other part (an image, audio) is sent as
+    it is. The caller's messages are not modified.
+    """
+    messages = body.get(field)
+    if not isinstance(messages, list):
+        return
+    out = []
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list) and content and all(_is_text_part(p) for p in content):
+            text = "".join(p.get("text") or "" for p in content)
+            if text:
+                message = {**message, "content": text}
+        out.append(message)
+    body[field] = out
+
+
+def _is_text_part(part: Any) -> bool:
+    return isinstance(part, dict) and part.get("type", "text") == "text"
+
+
 # --- response and chunk fixes (``response.transforms`` / ``stream.chunk_transforms``) -------------
 
 

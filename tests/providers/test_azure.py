@@ -580,3 +580,24 @@ def test_ad_token_provider_is_asked_once_per_request():
     )
     assert _request("azure/gpt-4o", **azure(), azure_ad_token_provider=provider).headers["api-key"] == KEY
     assert asked == [1]
+
+
+def test_foundry_text_part_lists_are_sent_as_strings():
+    parts = [{"type": "text", "text": "Say hello "}, {"type": "text", "text": "in one word."}]
+    image = [
+        {"type": "text", "text": "What is this?"},
+        {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}},
+    ]
+    messages = [
+        {"role": "system", "content": [{"type": "text", "text": "Be brief."}]},
+        {"role": "user", "content": parts},
+        {"role": "user", "content": image},
+    ]
+    control, call_params = main._split_kwargs({"api_base": FOUNDRY, "api_key": KEY})
+    adapter, call = main._make_call("azure_ai/Phi-4", "chat", control, call_params)
+    call.params["messages"] = messages
+    sent = json.loads(adapter.chat_request(call).body)["messages"]
+    assert sent[0]["content"] == "Be brief."
+    assert sent[1]["content"] == "Say hello in one word."
+    assert sent[2]["content"] == image  # an image keeps the part list
+    assert messages[1]["content"] == parts  # the caller's messages are untouched

@@ -1,5 +1,6 @@
-"""Unit tests for canonical.PreambleChunkTranslator and the adapter's per-call values
-(``connection.query_params`` and ``auth.token``: argument, then environment, then default)."""
+"""Unit tests for canonical.PreambleChunkTranslator, strip_model_route and text_parts_as_string,
+and the adapter's per-call values (``connection.query_params`` and ``auth.token``: argument, then
+environment, then default)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,24 @@ def test_strip_model_route_renames_for_the_route_only():
     body = {"model": "m", "max_tokens": 5}
     canonical.strip_model_route(plain, body, routes={"o_series/": {"max_tokens": "max_completion_tokens"}})
     assert plain.model == "m" and body == {"model": "m", "max_tokens": 5}
+
+
+def test_text_parts_as_string():
+    body: dict[str, Any] = {
+        "messages": [
+            {"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]},
+            {"role": "user", "content": "plain"},
+            {
+                "role": "user",
+                "content": [{"type": "input_audio", "input_audio": {"data": "x", "format": "wav"}}],
+            },
+            {"role": "assistant", "content": None, "tool_calls": []},
+        ]
+    }
+    canonical.text_parts_as_string(make_call(), body)
+    assert [m["content"] for m in body["messages"]] == [
+        "ab",
+        "plain",
+        [{"type": "input_audio", "input_audio": {"data": "x", "format": "wav"}}],
+        None,
+    ]
