@@ -48,6 +48,7 @@ class BedrockAdapter(Adapter):
             "max_completion_tokens",
             "max_tokens",
             "reasoning_effort",
+            "response_format",
             "stop",
             "stream_options",
             "temperature",
@@ -122,6 +123,7 @@ class BedrockAdapter(Adapter):
             "max_tokens",
             "messages",
             "reasoning_effort",
+            "response_format",
             "stop",
             "stream_options",
             "temperature",
@@ -159,13 +161,14 @@ class BedrockAdapter(Adapter):
             if name not in self._CHAT_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
         converse.route_prefix(call, body, prefixes=["converse/"])
-        converse.tool_choice_to_wire(call, body)
         converse.thinking_from_effort(
             call,
             body,
             budgets={"high": 4096, "low": 1024, "medium": 2048, "minimal": 1024},
             models=["anthropic.claude"],
         )
+        converse.tool_choice_to_wire(call, body)
+        converse.response_format_tool(call, body, tool_name="json_tool_call")
         if call.stream:
             url = self.url(call, "/model/{model_quoted}/converse-stream", {})
         else:
@@ -175,7 +178,7 @@ class BedrockAdapter(Adapter):
 
     def parse_chat(self, call: Call, data: bytes) -> Any:
         wire_response = loads(data)
-        result = converse.parse_converse(wire_response, call, self)
+        result = converse.parse_converse(wire_response, call, self, json_tool="json_tool_call")
         return result
 
     def usage_from_wire(self, u: Any) -> Usage:
@@ -190,4 +193,4 @@ class BedrockAdapter(Adapter):
         )
 
     def new_stream(self, call: Call) -> Any:
-        return converse.StreamTranslator(call, self)
+        return converse.StreamTranslator(call, self, json_tool="json_tool_call")

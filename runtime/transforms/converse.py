@@ -213,16 +213,22 @@ def tools_to_wire(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def tool_choice_to_wire(call: Call, body: dict[str, Any], **_: Any) -> None:
     """``auto`` -> ``{auto: {}}``, ``required`` -> ``{any: {}}``, a named function -> ``{tool: {name}}``.
 
-    The API has no "none": with ``none`` the tools are not sent at all, unless the history holds
-    tool blocks (then the API needs the tool list, and the choice stays the model's).
+    As in LiteLLM: the API has no "none", so it is refused (``UnsupportedParamsError``) unless
+    drop_params, which drops it; with thinking on, a forced choice becomes ``auto`` (Claude
+    refuses forced tool use while it reasons). Run after the thinking transforms.
     """
     choice = call.params.get("tool_choice")
     config = body.get("toolConfig")
     if choice is None or not isinstance(config, dict):
         return
     if choice == "none":
-        if not _history_has_tools(body):
-            del body["toolConfig"]
+        if not call.drop_params:
+            exceptions.raise_error(
+                "UnsupportedParamsError",
+                "Bedrock's Converse API has no tool_choice='none'; pass drop_params=True to drop it",
+                llm_provider=call.provider,
+                model=call.model,
+            )
         return
     if choice == "auto":
         config["toolChoice"] = {"auto": {}}
@@ -232,14 +238,44 @@ def tool_choice_to_wire(call: Call, body: dict[str, Any], **_: Any) -> None:
         config["toolChoice"] = {"tool": {"name": name}}
     else:
         _bad_request(f"unsupported tool_choice {choice!r}", call, "tool_choice")
+    if _thinking_enabled(body) and "auto" not in config["toolChoice"]:
+        config["toolChoice"] = {"auto": {}}
 
 
-def _history_has_tools(body: dict[str, Any]) -> bool:
-    return any(
-        "toolUse" in block or "toolResult" in block
-        for message in body.get("messages", ())
-        for block in message["content"]
-    )
+def response_format_tool(call: Call, body: dict[str, Any], tool_name: str) -> None:
+    """``response_format`` json_object / json_schema -> one forced tool whose input is the answer.
+
+    LiteLLM's JSON mode for this API: the schema becomes the tool's input schema (any object for
+    json_object) and the tool is forced, unless thinking is on (Claude refuses forced tools then).
+    """
+    if not _json_mode(call):
+        return
+    fmt = call.params["response_format"]
+    schema = fmt.get("response_schema")
+    description = None
+    if isinstance(fmt.get("json_schema"), dict):
+        schema = fmt["json_schema"].get("schema")
+        description = fmt["json_schema"].get("description")
+    spec: dict[str, Any] = {"name": tool_name}
+    if description:
+        spec["description"] = description
+    spec["inputSchema"] = {
+        "json": schema or {"type": "object", "additionalProperties": True, "properties": {}}
+    }
+    config = body.setdefault("toolConfig", {})
+    config.setdefault("tools", []).append({"toolSpec": spec})
+    if not _thinking_enabled(body):
+        config["toolChoice"] = {"tool": {"name": tool_name}}
+
+
+def _json_mode(call: Call) -> bool:
+    fmt = call.params.get("response_format")
+    return isinstance(fmt, dict) and fmt.get("type") in ("json_object", "json_schema")
+
+
+def _thinking_enabled(body: dict[str, Any]) -> bool:
+    thinking = (body.get("additionalModelRequestFields") or {}).get("thinking")
+    return isinstance(thinking, dict) and thinking.get("type") == "enabled"
 
 
 def thinking_from_effort(
@@ -263,10 +299,11 @@ def thinking_from_effort(
 # --- response --------------------------------------------------------------------------------
 
 
-def parse_converse(wire: Any, call: Call, adapter: Adapter, **_: Any) -> ModelResponse:
+def parse_converse(wire: Any, call: Call, adapter: Adapter, json_tool: str = "", **_: Any) -> ModelResponse:
     """A Converse answer -> ``chat.completion``: text -> content, toolUse -> tool_calls,
     reasoningContent -> ``reasoning_content`` + ``thinking_blocks``; stopReason and usage mapped
-    from the spec; ``metrics.latencyMs`` kept in ``_hidden_params``."""
+    from the spec; ``metrics.latencyMs`` kept in ``_hidden_params``. In JSON mode the input of
+    the ``json_tool`` call is the content."""
     output = (wire.get("output") or {}).get("message") or {}
     texts: list[str] = []
     tool_calls: list[ChatCompletionMessageToolCall] = []
@@ -285,9 +322,16 @@ def parse_converse(wire: Any, call: Call, adapter: Adapter, **_: Any) -> ModelRe
         elif "reasoningContent" in block:
             thinking.append(_thinking_block(block["reasoningContent"]))
     reason = wire.get("stopReason") or ""
+    finish = adapter.finish_reasons.get(reason, reason or "stop")
+    content = "".join(texts) or None
+    answer = [t for t in tool_calls if _json_mode(call) and t.function.name == json_tool]
+    if answer:
+        content = answer[0].function.arguments
+        tool_calls = [t for t in tool_calls if t not in answer]
+        finish = finish if tool_calls else "stop"
     reasoning = "".join(b.get("thinking") or "" for b in thinking) or None
     message = Message(
-        content="".join(texts) or None,
+        content=content,
         tool_calls=tool_calls or None,
         reasoning_content=reasoning,
         thinking_blocks=thinking or None,
@@ -295,11 +339,7 @@ def parse_converse(wire: Any, call: Call, adapter: Adapter, **_: Any) -> ModelRe
     response = ModelResponse(
         id=f"chatcmpl-{uuid.uuid4()}",
         model=call.model,
-        choices=[
-            Choices(
-                index=0, message=message, finish_reason=adapter.finish_reasons.get(reason, reason or "stop")
-            )
-        ],
+        choices=[Choices(index=0, message=message, finish_reason=finish)],
         usage=adapter.usage_from_wire(wire.get("usage") or {}),
     )
     if latency := (wire.get("metrics") or {}).get("latencyMs"):
@@ -326,9 +366,9 @@ class StreamTranslator:
     (``throttlingException``, ``modelStreamErrorException``, …) raises the mapped exception.
     """
 
-    __slots__ = ("call", "adapter", "id", "created", "tools", "tool_index", "usage_sent")
+    __slots__ = ("call", "adapter", "id", "created", "tools", "tool_index", "usage_sent", "json_tool")
 
-    def __init__(self, call: Call, adapter: Adapter) -> None:
+    def __init__(self, call: Call, adapter: Adapter, json_tool: str = "") -> None:
         self.call = call
         self.adapter = adapter
         self.id = f"chatcmpl-{uuid.uuid4()}"  # the API gives streams no id
@@ -336,6 +376,8 @@ class StreamTranslator:
         self.tools: dict[int, list[Any]] = {}  # content block index -> [tool-call index, any arguments]
         self.tool_index = -1
         self.usage_sent = False
+        # In JSON mode the answer arrives as this tool's input: streamed as content instead.
+        self.json_tool = json_tool if _json_mode(call) else None
 
     def feed(self, event: str | None, data: str) -> list[ModelResponseStream]:
         payload = loads(data) if data else {}
@@ -358,6 +400,9 @@ class StreamTranslator:
         use = (payload.get("start") or {}).get("toolUse")
         if not use:
             return []
+        if use.get("name") == self.json_tool:
+            self.tools[payload.get("contentBlockIndex", 0)] = [None, False]
+            return []
         self.tool_index += 1
         self.tools[payload.get("contentBlockIndex", 0)] = [self.tool_index, False]
         tool_call = {
@@ -378,6 +423,8 @@ class StreamTranslator:
             if not piece or state is None:
                 return []
             state[1] = True
+            if state[0] is None:
+                return [self._chunk({"content": piece})]
             return [self._chunk({"tool_calls": [{"index": state[0], "function": {"arguments": piece}}]})]
         if "reasoningContent" in delta:
             return [self._reasoning_chunk(delta["reasoningContent"])]
@@ -399,11 +446,16 @@ class StreamTranslator:
             return []
         # A tool called with no arguments streams no JSON at all; OpenAI would send "{}".
         state[1] = True
+        if state[0] is None:
+            return [self._chunk({"content": "{}"})]
         return [self._chunk({"tool_calls": [{"index": state[0], "function": {"arguments": "{}"}}]})]
 
     def _message_stop(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         reason = payload.get("stopReason") or ""
-        return [self._chunk({}, self.adapter.finish_reasons.get(reason, reason or "stop"))]
+        finish = self.adapter.finish_reasons.get(reason, reason or "stop")
+        if self.json_tool and finish == "tool_calls" and self.tool_index < 0:
+            finish = "stop"  # the only tool called was the response_format one
+        return [self._chunk({}, finish)]
 
     def _metadata(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         usage = payload.get("usage")

@@ -548,3 +548,31 @@ def test_web_image_urls_are_refused_not_fetched():
             ],
             **EAST,
         )
+
+
+@both
+@pytest.mark.cassette("bedrock/chat/json_schema")
+async def test_response_format_json_schema(cassette, is_async):
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "population": {"type": "integer"}},
+        "required": ["city", "population"],
+    }
+    resp = await _call(
+        is_async,
+        model=CLAUDE,
+        messages=[{"role": "user", "content": "Name a city in France and its population."}],
+        response_format={
+            "type": "json_schema",
+            "json_schema": {
+                "name": "city",
+                "description": "A city and how many people live there",
+                "schema": schema,
+            },
+        },
+        **EAST,
+    )
+    choice = resp.choices[0]
+    assert json.loads(choice.message.content) == {"city": "Lyon", "population": 522250}
+    assert choice.message.tool_calls is None
+    assert choice.finish_reason == "stop"

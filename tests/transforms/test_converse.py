@@ -197,14 +197,23 @@ def test_tool_choice(choice, expected):
     assert body["toolConfig"]["toolChoice"] == expected
 
 
-def test_tool_choice_none_drops_tools_unless_the_history_needs_them():
-    body = {"messages": [{"role": "user", "content": [{"text": "x"}]}], "toolConfig": {"tools": []}}
-    converse.tool_choice_to_wire(_call([], tool_choice="none"), body)
-    assert "toolConfig" not in body
-    history = [{"role": "user", "content": [{"toolResult": {"toolUseId": "t", "content": []}}]}]
-    body = {"messages": history, "toolConfig": {"tools": []}}
-    converse.tool_choice_to_wire(_call([], tool_choice="none"), body)
-    assert body["toolConfig"] == {"tools": []}
+def test_tool_choice_none_is_refused_unless_dropped():
+    body = {"messages": [], "toolConfig": {"tools": [{"toolSpec": {"name": "a"}}]}}
+    with pytest.raises(llmrelay.UnsupportedParamsError, match="drop_params"):
+        converse.tool_choice_to_wire(_call([], tool_choice="none"), body)
+    call = _call([], tool_choice="none")
+    call.drop_params = True
+    converse.tool_choice_to_wire(call, body)
+    assert body["toolConfig"] == {"tools": [{"toolSpec": {"name": "a"}}]}
+
+
+def test_forced_tool_choice_becomes_auto_with_thinking():
+    body = {
+        "toolConfig": {"tools": [{"toolSpec": {"name": "a"}}]},
+        "additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 1024}},
+    }
+    converse.tool_choice_to_wire(_call([], tool_choice="required"), body)
+    assert body["toolConfig"]["toolChoice"] == {"auto": {}}
 
 
 def test_route_prefix():
@@ -259,3 +268,41 @@ def test_stream_translator_tool_without_arguments_and_unknown_events():
     assert translator.feed("someFutureEvent", json.dumps({"x": 1})) == []
     with pytest.raises(llmrelay.InternalServerError):
         translator.feed("internalServerException", json.dumps({"message": "oops"}))
+
+
+def test_json_mode_stream_turns_the_answer_tool_into_content():
+    adapter = registry.get_adapter("bedrock")
+    translator = converse.StreamTranslator(
+        _call([], response_format={"type": "json_object"}), adapter, json_tool="json_tool_call"
+    )
+    start = {"contentBlockIndex": 0, "start": {"toolUse": {"toolUseId": "t", "name": "json_tool_call"}}}
+    assert translator.feed("contentBlockStart", json.dumps(start)) == []
+    delta = {"contentBlockIndex": 0, "delta": {"toolUse": {"input": '{"a": 1}'}}}
+    assert translator.feed("contentBlockDelta", json.dumps(delta))[0].choices[0].delta.content == '{"a": 1}'
+    stop = translator.feed("messageStop", json.dumps({"stopReason": "tool_use"}))
+    assert stop[0].choices[0].finish_reason == "stop"
+
+
+def test_json_object_tool_accepts_any_object():
+    body: dict = {}
+    converse.response_format_tool(
+        _call([], response_format={"type": "json_object"}), body, tool_name="json_tool_call"
+    )
+    assert body["toolConfig"] == {
+        "tools": [
+            {
+                "toolSpec": {
+                    "name": "json_tool_call",
+                    "inputSchema": {
+                        "json": {"type": "object", "additionalProperties": True, "properties": {}}
+                    },
+                }
+            }
+        ],
+        "toolChoice": {"tool": {"name": "json_tool_call"}},
+    }
+    body = {}
+    converse.response_format_tool(
+        _call([], response_format={"type": "text"}), body, tool_name="json_tool_call"
+    )
+    assert body == {}
