@@ -197,8 +197,17 @@ def _priced(model: str, overrides: dict[str, Any] | None) -> bool:
 def _kwargs_for_log(
     model: str, messages: Any, control: dict[str, Any], call_params: dict[str, Any]
 ) -> dict[str, Any]:
-    safe = {k: v for k, v in control.items() if k not in ("api_key", "extra_headers", "headers")}
-    return {"model": model, "messages": messages, "optional_params": call_params, **safe}
+    safe = {k: v for k, v in control.items() if not _is_secret(k)}
+    params = {k: v for k, v in call_params.items() if not _is_secret(k)}
+    return {"model": model, "messages": messages, "optional_params": params, **safe}
+
+
+_SECRET_SUFFIXES = ("_key", "_token", "_secret", "_token_provider", "headers")
+
+
+def _is_secret(name: str) -> bool:
+    """Credentials (and headers, which may carry them) never reach logging callbacks."""
+    return name.endswith(_SECRET_SUFFIXES)
 
 
 def _report(kind: str, log_kwargs: dict[str, Any] | None, result: Any, started: float) -> None:

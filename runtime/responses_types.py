@@ -78,7 +78,7 @@ class ResponseOutputMessage(OpenAIObject):
     id: str
     type: Literal["message"] = "message"
     role: Literal["assistant"] = "assistant"
-    status: str = "completed"
+    status: str | None = "completed"
     content: list[ContentPart] = Field(default_factory=list)
 
 
@@ -143,7 +143,7 @@ class ResponsesAPIResponse(_WithHiddenParams):
     max_output_tokens: int | None = None
     model: str | None = None
     output: list[OutputItem] = Field(default_factory=list)
-    parallel_tool_calls: bool = True
+    parallel_tool_calls: bool | None = True
     previous_response_id: str | None = None
     reasoning: dict[str, Any] | None = None
     store: bool | None = None

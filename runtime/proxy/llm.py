@@ -45,6 +45,9 @@ FORBIDDEN_PARAMS = frozenset(
         "extra_headers",
         "headers",
         "model_info",
+        "base_model",  # would change what the caller is charged
+        "azure_ad_token",
+        "azure_ad_token_provider",
         "metadata_llmrelay",
         "litellm_call_id",
         "litellm_logging_obj",
