@@ -124,6 +124,18 @@ class ResponseOwners:
             self._remember(digest, found)
         return found
 
+    async def refusal_lookups(self, response_id: str) -> None:
+        """The lookups an unknown ID costs (Redis, then the database), made for a refused known ID
+        too, so the time a refusal takes does not tell another team that the ID exists."""
+        digest = id_hash(response_id)
+        if self._redis is not None:
+            try:
+                await self._redis.get(self._prefix + digest)
+            except Exception:
+                pass
+        if self._engine is not None:
+            await self._read(digest)
+
     def _remember(self, digest: str, owner: str) -> None:
         self._local[digest] = owner
         self._local.move_to_end(digest)
@@ -264,7 +276,10 @@ async def check_previous(gw: Gateway, caller: Caller, body: dict[str, Any]) -> N
     previous = body.get("previous_response_id")
     if previous is None:
         return
-    if await gw.response_owners.owner(previous) != owner_of(caller):
+    found = await gw.response_owners.owner(previous)
+    if found != owner_of(caller):
+        if found is not None:
+            await gw.response_owners.refusal_lookups(previous)
         raise _not_found(previous)
 
 
@@ -359,7 +374,8 @@ async def _pump(gw: Gateway, request: Request, call: llm.Call, stream: Any, firs
         await stream.aclose()  # releases the upstream connection
         complete = task.done() and not task.cancelled() and task.exception() is None
         usage, cost = _charge(call, tally)
-        stored = tally.final.model_dump(mode="json", exclude_none=True) if complete and tally.final else None
+        keep = complete and tally.final is not None and gw.cfg.store_prompts
+        stored = tally.final.model_dump(mode="json", exclude_none=True) if keep else None
         await llm.finish(gw, call, usage, cost, "success" if complete else "partial", stored)
 
 

@@ -135,6 +135,20 @@ async def test_previous_response_id_is_bound_to_the_team(gateway) -> None:
             "code": "previous_response_not_found",
         }
         assert error["message"].replace(rid, "resp_never_made") == unknown.json()["error"]["message"]
+    # A refusal of a known ID reads the database as a refusal of an unknown one does (which
+    # misses memory): their timing does not tell the ID exists.
+    reads: list[str] = []
+    real_read = gw.response_owners._read
+
+    async def counted(digest: str) -> str | None:
+        reads.append(digest)
+        return await real_read(digest)
+
+    gw.response_owners._read = counted  # type: ignore[method-assign]
+    for previous in (rid, "resp_never_made_either"):
+        body = {"model": "demo", "input": "x", "previous_response_id": previous}
+        assert (await client.post("/v1/responses", json=body, headers=bearer(b))).status_code == 404
+    assert reads == [id_hash(rid), id_hash("resp_never_made_either")]
     # Refused without a charge, and the parallel slot it held is free again.
     r = await client.post("/v1/responses", json={"model": "demo", "input": "hi"}, headers=bearer(b))
     assert r.status_code == 200, r.text
