@@ -40,7 +40,9 @@ def test_cost_helpers() -> None:
 def test_completion_cost_of_a_response_kept_as_json() -> None:
     response = litellm.completion(model="gpt-4o", messages=messages, mock_response="Hi there")
     stored = json.loads(response.model_dump_json())
-    assert litellm.completion_cost(completion_response=stored) == pytest.approx(litellm.completion_cost(response))
+    assert litellm.completion_cost(completion_response=stored) == pytest.approx(
+        litellm.completion_cost(response)
+    )
 
 
 def test_token_counter() -> None:
