@@ -177,6 +177,8 @@ class Adapter:
         url = request.url.replace("{model_quoted}", quote(call.model, safe=""))
         for name, value in values.items():
             url = url.replace("{" + name + "}", value or "")
+            # the call's api_base too: it is reported in _hidden_params
+            call.api_base = call.api_base.replace("{" + name + "}", value or "")
         headers = request.headers
         if self.signer and not call.api_key:
             from .signing import sign

@@ -28,6 +28,7 @@ class BedrockAdapter(Adapter):
     in_process = None
     call_values = {
         "access_key_id": {"default": None, "env": ["AWS_ACCESS_KEY_ID"], "param": "aws_access_key_id"},
+        "profile": {"default": None, "env": [], "param": "aws_profile_name"},
         "region": {
             "default": "us-west-2",
             "env": ["AWS_REGION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION"],
@@ -60,6 +61,7 @@ class BedrockAdapter(Adapter):
     passthrough_params = frozenset(
         [
             "aws_access_key_id",
+            "aws_profile_name",
             "aws_region_name",
             "aws_secret_access_key",
             "aws_session_token",
@@ -116,6 +118,7 @@ class BedrockAdapter(Adapter):
     _CHAT_KNOWN = frozenset(
         [
             "aws_access_key_id",
+            "aws_profile_name",
             "aws_region_name",
             "aws_secret_access_key",
             "aws_session_token",
@@ -161,6 +164,7 @@ class BedrockAdapter(Adapter):
             if name not in self._CHAT_KNOWN:
                 body[name] = value  # unknown parameters pass through, as with LiteLLM
         converse.route_prefix(call, body, prefixes=["converse/"])
+        converse.region_from_arn(call, body, param="aws_region_name")
         converse.thinking_from_effort(
             call,
             body,

@@ -68,6 +68,13 @@ def route_prefix(call: Call, body: dict[str, Any], prefixes: list[str]) -> None:
             call.model = call.model[len(prefix) :]
 
 
+def region_from_arn(call: Call, body: dict[str, Any], param: str) -> None:
+    """A model ARN (``arn:aws:bedrock:<region>:…``) gives the region when the call names none."""
+    parts = call.model.split(":")
+    if call.model.startswith("arn:") and len(parts) > 3 and parts[3] and param not in call.params:
+        call.params[param] = parts[3]
+
+
 def messages_to_wire(call: Call, body: dict[str, Any], **_: Any) -> None:
     """OpenAI messages -> ``system`` text blocks + alternating user/assistant block messages.
 

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import llmrelay
 import pytest
-from llmrelay import registry
+from llmrelay import registry, signing
 from llmrelay.adapter import Call
 
 AWS = {
@@ -53,6 +53,12 @@ def _no_aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "AWS_BEDROCK_RUNTIME_ENDPOINT",
     ):
         monkeypatch.delenv(name, raising=False)
+    # botocore's default credential chain must find nothing of the developer's machine.
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    signing._aws_session.cache_clear()
 
 
 async def _call(is_async: bool, **kwargs):
@@ -108,6 +114,7 @@ async def test_chat_basic(cassette, is_async):
     assert (resp.usage.prompt_tokens, resp.usage.completion_tokens, resp.usage.total_tokens) == (27, 33, 60)
     assert resp._hidden_params["custom_llm_provider"] == "bedrock"
     assert resp._hidden_params["latency_ms"] == 1042
+    assert resp._hidden_params["api_base"] == "https://bedrock-runtime.us-east-1.amazonaws.com"
     # Priced from the table: 27 * 3e-6 + 33 * 1.5e-5
     assert resp._hidden_params["response_cost"] == pytest.approx(27 * 3e-6 + 33 * 1.5e-5)
 
@@ -262,6 +269,35 @@ def test_bearer_token_skips_signing():
 def test_missing_credentials_is_an_authentication_error():
     with pytest.raises(llmrelay.AuthenticationError, match="aws_access_key_id"):
         _request()
+
+
+def test_credentials_from_a_shared_credentials_profile(tmp_path, monkeypatch):
+    """Without keys, botocore's default chain is used, as with boto3; aws_profile_name picks the profile."""
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s1\n"
+        "[work]\naws_access_key_id = AKIDWORK\naws_secret_access_key = s2\n"
+    )
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    auth = headers_ci(_request(aws_region_name="us-east-1").headers, "authorization")
+    assert "Credential=AKIDDEFAULT/" in auth
+    auth = headers_ci(_request(aws_region_name="us-east-1", aws_profile_name="work").headers, "authorization")
+    assert "Credential=AKIDWORK/" in auth
+    with pytest.raises(llmrelay.AuthenticationError, match="could not be found"):
+        _request(aws_region_name="us-east-1", aws_profile_name="nope")
+
+
+def test_model_arn_gives_the_region():
+    arn = "arn:aws:bedrock:eu-west-3:123456789012:inference-profile/eu.anthropic.claude-3-5-sonnet-20240620-v1:0"
+    request = _request(model=arn, api_key="k")
+    assert request.url == (
+        "https://bedrock-runtime.eu-west-3.amazonaws.com/model/"
+        "arn%3Aaws%3Abedrock%3Aeu-west-3%3A123456789012%3Ainference-profile%2Feu.anthropic.claude-3-5-sonnet-20240620-v1%3A0"
+        "/converse"
+    )
+    assert _request(model=arn, api_key="k", aws_region_name="us-east-1").url.startswith(
+        "https://bedrock-runtime.us-east-1.amazonaws.com/"
+    )
 
 
 def test_api_base_replaces_the_regional_host():
