@@ -50,6 +50,7 @@ class BedrockAdapter(Adapter):
             "max_tokens",
             "reasoning_effort",
             "response_format",
+            "service_tier",
             "stop",
             "stream_options",
             "temperature",
@@ -127,6 +128,7 @@ class BedrockAdapter(Adapter):
             "messages",
             "reasoning_effort",
             "response_format",
+            "service_tier",
             "stop",
             "stream_options",
             "temperature",
@@ -146,6 +148,9 @@ class BedrockAdapter(Adapter):
             body.setdefault("inferenceConfig", {})["maxTokens"] = value
         if (value := params.get("max_tokens")) is not None:
             body.setdefault("inferenceConfig", {})["maxTokens"] = value
+        if (value := params.get("service_tier")) is not None:
+            value = converse.service_tier(value)
+            body["serviceTier"] = value
         if (value := params.get("stop")) is not None:
             value = converse.stop_sequences(value)
             body.setdefault("inferenceConfig", {})["stopSequences"] = value
@@ -192,6 +197,7 @@ class BedrockAdapter(Adapter):
             + wire_number(u, "cacheReadInputTokens")
             + wire_number(u, "cacheWriteInputTokens"),
             completion_tokens=wire_number(u, "outputTokens"),
+            total_tokens=wire_number(u, "totalTokens"),
             cached_tokens=wire_number(u, "cacheReadInputTokens"),
             cache_creation_input_tokens=wire_number(u, "cacheWriteInputTokens"),
         )

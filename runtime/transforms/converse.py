@@ -198,7 +198,15 @@ def _tool_result(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def stop_sequences(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
+    """``stop`` may be one string; an empty one means none (the API refuses blank sequences)."""
+    if isinstance(value, str):
+        return [value] if value else []
+    return list(value)
+
+
+def service_tier(value: str) -> dict[str, str]:
+    """OpenAI's service_tier -> ``serviceTier: {type}``; the API has no "auto" (LiteLLM sends "default")."""
+    return {"type": "default" if value == "auto" else value}
 
 
 def tools_to_wire(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:

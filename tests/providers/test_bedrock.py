@@ -168,6 +168,7 @@ async def test_chat_vision_and_cache_usage(cassette, is_async):
     # inputTokens excludes the cache; OpenAI's prompt_tokens includes reads and writes.
     assert usage.prompt_tokens == 12 + 1200 + 312
     assert usage.completion_tokens == 6
+    assert usage.total_tokens == 1530  # the API's total, as LiteLLM reports it
     assert usage.prompt_tokens_details.cached_tokens == 1200
     assert usage.cache_read_input_tokens == 1200
     assert usage.cache_creation_input_tokens == 312

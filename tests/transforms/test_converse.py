@@ -306,3 +306,11 @@ def test_json_object_tool_accepts_any_object():
         _call([], response_format={"type": "text"}), body, tool_name="json_tool_call"
     )
     assert body == {}
+
+
+def test_small_parameter_transforms():
+    assert converse.stop_sequences("END") == ["END"]
+    assert converse.stop_sequences("") == []
+    assert converse.stop_sequences(["a", "b"]) == ["a", "b"]
+    assert converse.service_tier("auto") == {"type": "default"}
+    assert converse.service_tier("flex") == {"type": "flex"}
