@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from .loader import LoadedSpec
-from .schema import Endpoint, Model, ParamTarget, ProviderSpec, TransformRef
+from .schema import CallValue, Endpoint, Model, ParamTarget, ProviderSpec, TransformRef
 
 # The request field that carries each endpoint's main input.
 INPUT_KEYS = {
@@ -231,3 +231,203 @@ def _py_literal(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_py_literal(v) for v in value) + "]"
     return repr(value)
+
+
+# --- docs/providers.md: the provider reference page, compiled from the same specs ----------------
+
+MILLION = 1_000_000
+
+
+def per_million(cost: float | None) -> str:
+    """A per-token USD cost as dollars per 1M tokens, exact and without float noise (``1.5e-07`` -> ``0.15``)."""
+    if cost is None:
+        return ""
+    from decimal import Decimal
+
+    value = (Decimal(repr(cost)) * MILLION).normalize()
+    return format(value, "f")
+
+
+def _count(value: int | None) -> str:
+    return f"{value:,}" if value is not None else ""
+
+
+def _call_value(source: CallValue) -> str:
+    parts = [f"`{source.param}=`"] if source.param else []
+    parts += [f"`{env}`" for env in source.env]
+    text = " or ".join(parts) or "nothing"
+    return text + (f", default `{source.default}`" if source.default is not None else "")
+
+
+def _auth_lines(spec: ProviderSpec) -> list[str]:
+    conn = spec.connection
+    auth = conn.auth
+    lines = []
+    if conn.in_process:
+        lines.append(f"none: answered in process by the runtime's `{conn.in_process}` server")
+        return lines
+    if auth.query:
+        lines.append(f"the key as the query parameter `?{auth.query}=<key>`")
+    elif auth.header:
+        lines.append(f"the key in the header `{auth.header}: {auth.prefix}<key>`")
+    for rule in conn.host_rules:
+        if rule.auth and rule.auth.header:
+            lines.append(
+                f"on a host ending `{rule.host_suffix}`: `{rule.auth.header}: {rule.auth.prefix}<key>` instead"
+            )
+    if auth.token:
+        lines.append(
+            f"without a key, a token from {_call_value(auth.token)}"
+            + (f" or the callable `{auth.token.provider_param}=`" if auth.token.provider_param else "")
+            + f", sent as `{auth.token.header}: {auth.token.prefix}<token>`"
+        )
+    if auth.signer:
+        lines.append(f"without a key, each request is signed by the `{auth.signer.name}` signer")
+    return lines
+
+
+def _transform_text(ref: TransformRef) -> str:
+    return f"`{ref.name}`" + (f" ({_compact(ref.args)})" if ref.args else "")
+
+
+def _compact(args: dict[str, Any]) -> str:
+    import json
+
+    text = json.dumps(args, sort_keys=True, separators=(", ", ": "))[1:-1]
+    return text if len(text) <= 100 else text[:97] + "…"
+
+
+def _target_text(target: ParamTarget) -> str:
+    if target.omit:
+        return "accepted, not sent in the body"
+    text = f"sent as `{target.to}`" if target.to else "sent as is"
+    if target.transform:
+        text += f" via `{target.transform.name}`"
+    if target.values:
+        text += " (values mapped: " + ", ".join(f"{k}→{v}" for k, v in sorted(target.values.items())) + ")"
+    return text
+
+
+def runtime_chat_params() -> frozenset[str]:
+    """The OpenAI chat parameters the runtime checks (``CHAT_PARAMS`` in runtime/params.py).
+
+    Read with ``ast``, not imported: the generator must run even while generated/ is broken.
+    """
+    import ast
+
+    source = Path(__file__).resolve().parent.parent / "runtime" / "params.py"
+    for node in ast.parse(source.read_text()).body:
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "CHAT_PARAMS":
+            assert isinstance(node.value, ast.Dict)
+            return frozenset(key.value for key in node.value.keys if isinstance(key, ast.Constant))
+    raise RuntimeError(f"{source}: CHAT_PARAMS not found")
+
+
+def unsupported_params(endpoint: Endpoint, capability: str) -> list[str]:
+    """OpenAI parameters refused (UnsupportedParamsError, or dropped with drop_params).
+
+    Chat: every parameter the runtime checks that the spec does not map, plus those it marks null;
+    other endpoints: those the spec marks null.
+    """
+    supported = {name for name, target in endpoint.params.items() if target is not None}
+    nulls = {name for name, target in endpoint.params.items() if target is None}
+    checked = runtime_chat_params() if capability == "chat" else frozenset()
+    return sorted((checked | nulls) - supported)
+
+
+def _endpoint_doc(spec: ProviderSpec, capability: str, endpoint: Endpoint) -> dict[str, Any]:
+    base = spec.connection.api_base or "<api_base>"
+    stream = endpoint.stream
+    quirks = [f"request input via {_transform_text(endpoint.input)}"] if endpoint.input else []
+    quirks += [f"request: {_transform_text(ref)}" for ref in endpoint.request_transforms]
+    if endpoint.response.transform:
+        quirks.append(f"response parsed by {_transform_text(endpoint.response.transform)}")
+    quirks += [f"response fix: {_transform_text(ref)}" for ref in endpoint.response.transforms]
+    if stream:
+        quirks.append(f"stream: `{stream.decoder}` decoded, translated by `{stream.translator}`")
+        quirks += [f"stream chunk fix: {_transform_text(ref)}" for ref in stream.chunk_transforms]
+    return {
+        "capability": capability,
+        "path": endpoint.path,
+        "url": base + endpoint.path,
+        "stream_path": stream.path if stream and stream.path else None,
+        "unsupported": unsupported_params(endpoint, capability),
+        "provider_params": [(name, _target_text(t)) for name, t in sorted(endpoint.provider_params.items())],
+        "finish_reasons": sorted(endpoint.response.finish_reasons.items()),
+        "quirks": quirks,
+    }
+
+
+def _model_doc(name: str, model: Model) -> dict[str, Any]:
+    return {
+        "name": name.replace("|", "\\|"),  # a table cell
+        "mode": model.mode,
+        "context": _count(model.max_input_tokens),
+        "max_output": _count(model.max_output_tokens),
+        "input": per_million(model.input_cost_per_token),
+        "output": per_million(model.output_cost_per_token),
+        "cache_read": per_million(model.cache_read_input_token_cost),
+        "cache_write": per_million(model.cache_creation_input_token_cost),
+        "supports": ", ".join(sorted(model.supports)),
+        "aliases": ", ".join(f"`{alias}`" for alias in sorted(model.aliases)),
+        "refuses": ", ".join(f"`{p}`" for p in sorted(model.unsupported_params)),
+    }
+
+
+def _key_alternative(spec: ProviderSpec) -> str:
+    auth = spec.connection.auth
+    if spec.connection.in_process:
+        return "no (in process)"
+    if auth.token:
+        return "no, or a token"
+    if auth.signer:
+        return "no, or signed credentials"
+    return "no"
+
+
+def _provider_doc(loaded: LoadedSpec) -> dict[str, Any]:
+    spec = loaded.spec
+    conn = spec.connection
+    endpoints = [
+        _endpoint_doc(spec, cap, getattr(spec, cap))
+        for cap in INPUT_KEYS
+        if getattr(spec, cap) is not None and (cap not in OPT_IN_ENDPOINTS or cap in spec.capabilities)
+    ]
+    models = [_model_doc(name, model) for name, model in sorted(spec.models.items())]
+    key_required = conn.api_key_required and not conn.auth.token and not conn.in_process
+    return {
+        "name": spec.name,
+        "display_name": spec.display_name,
+        "spec_path": loaded.path.as_posix(),
+        "extends": " → ".join(loaded.chain[1:]),
+        "docs": list(spec.docs),
+        "capabilities": sorted(spec.capabilities),
+        "api_base": conn.api_base,
+        "api_base_env": list(conn.api_base_env),
+        "api_base_required": conn.api_base_required or (conn.api_base is None and not conn.in_process),
+        "api_key_env": list(conn.api_key_env),
+        "api_key_env_text": " or ".join(f"`{env}`" for env in conn.api_key_env),
+        "api_base_env_text": " or ".join(f"`{env}`" for env in conn.api_base_env),
+        "key_required": key_required,
+        "key_required_text": "yes" if key_required else _key_alternative(spec),
+        "auth": _auth_lines(spec),
+        "headers": sorted(conn.headers.items()),
+        "query_params": [(name, _call_value(src)) for name, src in sorted(conn.query_params.items())],
+        "call_values": [(name, _call_value(src)) for name, src in sorted(conn.call_values.items())],
+        "host_rules": [(r.host_suffix, r.path_prefix) for r in conn.host_rules if r.path_prefix],
+        "bare_model_names": spec.bare_model_names,
+        "endpoints": endpoints,
+        "models": models,
+        "has_cache_prices": any(m["cache_read"] or m["cache_write"] for m in models),
+        "has_refusals": any(m["refuses"] for m in models),
+        "unlisted": _model_doc("(any other)", spec.unlisted_models) if spec.unlisted_models else None,
+    }
+
+
+def providers_doc_context(specs: dict[str, LoadedSpec]) -> dict[str, Any]:
+    providers = [_provider_doc(loaded) for _, loaded in sorted(specs.items()) if not loaded.spec.abstract]
+    return {
+        "providers": providers,
+        "dialects": sorted(name for name, loaded in specs.items() if loaded.spec.abstract),
+        "model_count": sum(len(p["models"]) for p in providers),
+    }
