@@ -613,3 +613,19 @@ async def test_response_format_json_schema(cassette, is_async):
     assert json.loads(choice.message.content) == {"city": "Lyon", "population": 522250}
     assert choice.message.tool_calls is None
     assert choice.finish_reason == "stop"
+
+
+@both
+@pytest.mark.cassette("bedrock/errors/stream_400_invalid_model")
+async def test_stream_refused_before_it_starts(cassette, is_async):
+    with pytest.raises(llmrelay.BadRequestError) as info:
+        stream = await _call(
+            is_async,
+            model="bedrock/us.does-not-exist-model-v1:0",
+            messages=[{"role": "user", "content": "hello"}],
+            stream=True,
+            **EAST,
+        )
+        await _chunks(stream, is_async)
+    assert info.value.status_code == 400
+    assert "model identifier is invalid" in str(info.value)
