@@ -122,6 +122,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def _open(self) -> Any:
         import aiohttp
+        from yarl import URL
+
+        self._url_type = URL
 
         connector = aiohttp.TCPConnector(
             limit=self._limits.max_connections or 0,
@@ -159,7 +162,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         try:
             response = await session.request(
                 request.method,
-                str(request.url),
+                # Already encoded by httpx: aiohttp must not re-normalise it (a signed path with
+                # %3A would otherwise go out as ':' and no longer match its signature).
+                self._url_type(str(request.url), encoded=True),
                 headers=headers,
                 data=body,
                 allow_redirects=False,

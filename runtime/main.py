@@ -202,7 +202,7 @@ def _kwargs_for_log(
     return {"model": model, "messages": messages, "optional_params": params, **safe}
 
 
-_SECRET_SUFFIXES = ("_key", "_token", "_secret", "_token_provider", "headers")
+_SECRET_SUFFIXES = ("_key", "_key_id", "_token", "_secret", "_token_provider", "headers")
 
 
 def _is_secret(name: str) -> bool:

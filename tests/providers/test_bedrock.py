@@ -73,16 +73,7 @@ async def _chunks(stream, is_async: bool) -> list:
     return list(stream)
 
 
-# The async transport (aiohttp) re-normalizes the URL and sends ``v1:0`` for the ``v1%3A0`` the SDK
-# built and signed (LiteLLM and boto3 send ``%3A``): runtime/http.py must pass the URL as already
-# encoded (``yarl.URL(str(request.url), encoded=True)``). Until then the async replays miss the
-# cassette's path.
-_ASYNC_PATH = pytest.mark.xfail(
-    reason="aiohttp transport decodes %3A in the path (runtime/http.py)", strict=False
-)
-both = pytest.mark.parametrize(
-    "is_async", [False, pytest.param(True, marks=_ASYNC_PATH)], ids=["sync", "async"]
-)
+both = pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 
 
 # --- chat ------------------------------------------------------------------------------------
