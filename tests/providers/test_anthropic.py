@@ -11,6 +11,10 @@ import json
 import llmrelay
 import pytest
 
+from tests.providers.sync_async import both
+from tests.providers.sync_async import call as _call
+from tests.providers.sync_async import chunks as _chunks
+
 KEY = {"api_key": "sk-ant-test"}
 WEATHER_TOOL = {
     "type": "function",
@@ -43,21 +47,6 @@ LOCATION_TOOL = {
     "type": "function",
     "function": {"name": "get_location", "description": "The user's current city."},
 }
-
-
-async def _call(is_async: bool, **kwargs):
-    if is_async:
-        return await llmrelay.acompletion(**kwargs)
-    return llmrelay.completion(**kwargs)
-
-
-async def _chunks(stream, is_async: bool) -> list:
-    if is_async:
-        return [chunk async for chunk in stream]
-    return list(stream)
-
-
-both = pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 
 
 # --- chat ------------------------------------------------------------------------------------

@@ -19,6 +19,10 @@ import pytest
 from llmrelay import registry, signing
 from llmrelay.adapter import Call
 
+from tests.providers.sync_async import both
+from tests.providers.sync_async import call as _call
+from tests.providers.sync_async import chunks as _chunks
+
 AWS = {
     "aws_access_key_id": "AKIDEXAMPLE",
     "aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -59,21 +63,6 @@ def _no_aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     signing._aws_session.cache_clear()
-
-
-async def _call(is_async: bool, **kwargs):
-    if is_async:
-        return await llmrelay.acompletion(**kwargs)
-    return llmrelay.completion(**kwargs)
-
-
-async def _chunks(stream, is_async: bool) -> list:
-    if is_async:
-        return [chunk async for chunk in stream]
-    return list(stream)
-
-
-both = pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 
 
 # --- chat ------------------------------------------------------------------------------------

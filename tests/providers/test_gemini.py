@@ -14,6 +14,9 @@ import yaml
 from llmrelay.transforms.parts import SIGNATURE_SEPARATOR
 
 from tests.conftest import CASSETTES
+from tests.providers.sync_async import both
+from tests.providers.sync_async import call as _call
+from tests.providers.sync_async import chunks as _chunks
 
 KEY = {"api_key": "AIza-test-key"}
 WEATHER_TOOL = {
@@ -44,25 +47,10 @@ SEARCH_TOOL = {
 }
 
 
-async def _call(is_async: bool, **kwargs):
-    if is_async:
-        return await llmrelay.acompletion(**kwargs)
-    return llmrelay.completion(**kwargs)
-
-
-async def _chunks(stream, is_async: bool) -> list:
-    if is_async:
-        return [chunk async for chunk in stream]
-    return list(stream)
-
-
 async def _embed(is_async: bool, **kwargs):
     if is_async:
         return await llmrelay.aembedding(**kwargs)
     return llmrelay.embedding(**kwargs)
-
-
-both = pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 
 
 # --- chat -------------------------------------------------------------------------------------

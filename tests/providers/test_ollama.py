@@ -15,6 +15,9 @@ from llmrelay import registry
 from llmrelay.adapter import Call
 
 from tests.conftest import ROOT
+from tests.providers.sync_async import both
+from tests.providers.sync_async import call as _call
+from tests.providers.sync_async import chunks as _chunks
 
 WEATHER_TOOL = {
     "type": "function",
@@ -54,25 +57,10 @@ PREFIXES = ("ollama", "ollama_chat")
 PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
-async def _call(is_async: bool, **kwargs):
-    if is_async:
-        return await llmrelay.acompletion(**kwargs)
-    return llmrelay.completion(**kwargs)
-
-
-async def _chunks(stream, is_async: bool) -> list:
-    if is_async:
-        return [chunk async for chunk in stream]
-    return list(stream)
-
-
 async def _embed(is_async: bool, **kwargs):
     if is_async:
         return await llmrelay.aembedding(**kwargs)
     return llmrelay.embedding(**kwargs)
-
-
-both = pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 
 
 # --- chat (/api/chat) ---------------------------------------------------------------------------
