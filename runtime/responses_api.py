@@ -25,7 +25,7 @@ from typing import Any
 from . import exceptions, hooks, http, main, params, registry
 from .adapter import Adapter, Call
 from .ids import decode_response_id, encode_response_id
-from .responses_types import ResponsesAPIResponse, ResponsesAPIStreamEvent
+from .responses_types import ResponseAPIUsage, ResponsesAPIResponse, ResponsesAPIStreamEvent
 from .sse import SSEDecoder
 from .transforms import responses as bridge
 
@@ -217,7 +217,7 @@ def _native_sync(plan: _Plan) -> Any:
         if call.stream:
             response = http.send(adapter, call, request, main._retries(control), stream=True)
             events = _native_events(adapter, call, response, log_kwargs, started_wall)
-            return ResponsesStream(events, None, call)
+            return ResponsesStream(events, None, call, source=response, prompt=plan.input)
         response = http.send(adapter, call, request, main._retries(control))
         result = _attach(adapter.parse_responses(call, response.content), call, started)  # type: ignore[attr-defined]
     except Exception as exc:
@@ -238,7 +238,7 @@ async def _native_async(plan: _Plan) -> Any:
         if call.stream:
             response = await http.asend(adapter, call, request, main._retries(control), stream=True)
             events = _anative_events(adapter, call, response, log_kwargs, started_wall)
-            return ResponsesStream(None, events, call)
+            return ResponsesStream(None, events, call, source=response, prompt=plan.input)
         response = await http.asend(adapter, call, request, main._retries(control))
         result = _attach(adapter.parse_responses(call, response.content), call, started)  # type: ignore[attr-defined]
     except Exception as exc:
@@ -462,7 +462,7 @@ def _bridge_sync(plan: _Plan) -> Any:
     request = _bridge_request(plan)
     result = main.completion(plan.model, request.messages, **request.chat_kwargs)
     if plan.stream:
-        return ResponsesStream(_bridge_events(plan, request, result), None, None)
+        return ResponsesStream(_bridge_events(plan, request, result), None, None, source=result)
     return _from_chat(plan, request, result)
 
 
@@ -470,7 +470,7 @@ async def _bridge_async(plan: _Plan) -> Any:
     request = _bridge_request(plan)
     result = await main.acompletion(plan.model, request.messages, **request.chat_kwargs)
     if plan.stream:
-        return ResponsesStream(None, _abridge_events(plan, request, result), None)
+        return ResponsesStream(None, _abridge_events(plan, request, result), None, source=result)
     return _from_chat(plan, request, result)
 
 
@@ -515,12 +515,13 @@ def _remember(plan: _Plan, request: _Bridge, response: ResponsesAPIResponse, mes
 def _stream_final(
     plan: _Plan, request: _Bridge, settled: Any, builder: bridge.ChunkEventBuilder
 ) -> ResponsesAPIResponse:
-    """The response a finished bridged stream describes: the streamed items, usage, encoded ID."""
+    """The response a finished bridged stream describes: the streamed items, usage, and the
+    encoded ID every event of the stream carried."""
     status, incomplete = bridge.status_for(builder.finish_reason)
     response = ResponsesAPIResponse.model_validate(
         {
             **request.echo,
-            "id": _encoded_id(plan, request, settled._hidden_params, settled.id),
+            "id": builder.response_id or _encoded_id(plan, request, settled._hidden_params, settled.id),
             "created_at": settled.created,
             "model": settled.model or plan.wire_model,
             "status": status,
@@ -535,7 +536,7 @@ def _stream_final(
 
 
 def _bridge_events(plan: _Plan, request: _Bridge, stream: Any) -> Iterator[ResponsesAPIStreamEvent]:
-    builder = bridge.ChunkEventBuilder(_start_fields(request))
+    builder = _builder(plan, request, stream)
     try:
         for chunk in stream:
             yield from builder.feed(chunk)
@@ -547,7 +548,7 @@ def _bridge_events(plan: _Plan, request: _Bridge, stream: Any) -> Iterator[Respo
 async def _abridge_events(
     plan: _Plan, request: _Bridge, stream: Any
 ) -> AsyncIterator[ResponsesAPIStreamEvent]:
-    builder = bridge.ChunkEventBuilder(_start_fields(request))
+    builder = _builder(plan, request, stream)
     try:
         async for chunk in stream:
             for event in builder.feed(chunk):
@@ -558,8 +559,15 @@ async def _abridge_events(
         await stream.aclose()
 
 
-def _start_fields(request: _Bridge) -> dict[str, Any]:
-    return dict(request.echo)
+def _builder(plan: _Plan, request: _Bridge, stream: Any) -> bridge.ChunkEventBuilder:
+    """The event builder, minting the encoded response ID from the first chunk's ID with the same
+    inputs a non-stream call uses, so ``response.created`` already carries the final ID."""
+    hidden = stream._hidden_params
+
+    def encode(raw_id: str) -> str:
+        return _encoded_id(plan, request, hidden, raw_id)
+
+    return bridge.ChunkEventBuilder(dict(request.echo), encode)
 
 
 def _closing(
@@ -587,7 +595,9 @@ class ResponsesStream:
 
     A context manager too: leaving the block, or :meth:`close`, releases the connection. After
     the last event, :attr:`completed_response` holds the final response (the one carried by
-    ``response.completed``).
+    ``response.completed``). :attr:`usage` and :attr:`response_cost` are known however the
+    stream ended: from the final response, or, for a stream closed early, from what was streamed
+    (tokens counted when the provider sent no usage), so a gateway never counts for itself.
     """
 
     def __init__(
@@ -595,15 +605,26 @@ class ResponsesStream:
         events: Iterator[ResponsesAPIStreamEvent] | None,
         aevents: AsyncIterator[ResponsesAPIStreamEvent] | None,
         call: Call | None,
+        *,
+        source: Any = None,
+        prompt: list[dict[str, Any]] | str | None = None,
     ) -> None:
         self._events = events
         self._aevents = aevents
         self.call = call
+        # What holds the connection: a chat stream (bridged) or the HTTP response (native). Closed
+        # directly too, because closing a generator that never started does not run its cleanup.
+        self._source = source
+        self._prompt = prompt  # the request's input, counted when a native stream ends early
+        self._streamed: list[str] = []  # output deltas, counted when a native stream ends early
+        self._counted: tuple[ResponseAPIUsage | None, float | None] | None = None
         self.completed_response: ResponsesAPIResponse | None = None
 
     def _seen(self, event: ResponsesAPIStreamEvent) -> ResponsesAPIStreamEvent:
-        if event.type in ("response.completed", "response.incomplete", "response.failed"):
+        if event.type in _FINAL_EVENTS:
             self.completed_response = event.response
+        elif event.type.endswith(".delta") and isinstance(getattr(event, "delta", None), str):
+            self._streamed.append(event.delta)
         return event
 
     def __iter__(self) -> ResponsesStream:
@@ -625,10 +646,14 @@ class ResponsesStream:
     def close(self) -> None:
         if self._events is not None:
             self._events.close()  # type: ignore[attr-defined]
+        if self._source is not None:
+            self._source.close()
 
     async def aclose(self) -> None:
         if self._aevents is not None:
             await self._aevents.aclose()  # type: ignore[attr-defined]
+        if self._source is not None:
+            await self._source.aclose()
 
     def __enter__(self) -> ResponsesStream:
         return self
@@ -641,3 +666,72 @@ class ResponsesStream:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    # --- usage and cost ---------------------------------------------------------------------
+
+    @property
+    def usage(self) -> ResponseAPIUsage | None:
+        """The final response's usage; for a stream that ended early, the streamed part's."""
+        final = self.completed_response
+        if final is not None and final.usage is not None:
+            return final.usage
+        return self._count()[0]
+
+    @property
+    def response_cost(self) -> float | None:
+        """The cost of what was streamed (None when the model has no known price)."""
+        final = self.completed_response
+        if final is not None and final.usage is not None:
+            return final._hidden_params.get("response_cost")
+        return self._count()[1]
+
+    def _count(self) -> tuple[ResponseAPIUsage | None, float | None]:
+        """Usage of a stream that ended before its final response: the counts the provider
+        reported so far, and for any it did not, tokens counted in the input and in the deltas
+        streamed. Priced like any response."""
+        if self._counted is not None:
+            return self._counted
+        call = self.call or getattr(self._source, "call", None)  # bridged: the chat call
+        if call is None:
+            return None, None
+        reported = getattr(self._source, "_usage", None)  # a bridged chat stream's upstream usage
+        prompt = getattr(reported, "prompt_tokens", 0) or self._count_input(call)
+        output = getattr(reported, "completion_tokens", 0) or self._count_output(call)
+        usage = ResponseAPIUsage(input_tokens=prompt, output_tokens=output, total_tokens=prompt + output)
+        counted = (usage, main._cost(_Priced(usage, call.model), call))
+        if self._ended():
+            self._counted = counted  # nothing more will stream: count once
+        return counted
+
+    def _count_input(self, call: Call) -> int:
+        from .tokens import token_counter
+
+        messages = call.params.get("messages")  # the bridged chat request, instructions and history included
+        if not messages and self._prompt is not None:
+            try:
+                messages = bridge.items_to_messages(bridge.input_items(self._prompt))
+            except (ValueError, TypeError, AttributeError):  # items with no chat form: their text
+                return token_counter(model=f"{call.provider}/{call.model}", text=str(self._prompt))
+        return token_counter(model=f"{call.provider}/{call.model}", messages=messages) if messages else 0
+
+    def _count_output(self, call: Call) -> int:
+        from .tokens import token_counter
+
+        text = "".join(self._streamed)
+        model = f"{call.provider}/{call.model}"
+        return token_counter(model=model, text=text, count_response_tokens=True) if text else 0
+
+    def _ended(self) -> bool:
+        source = self._source
+        if source is None:
+            return True
+        closed = getattr(source, "is_closed", None)  # an HTTP response
+        return bool(closed) if closed is not None else bool(getattr(source, "_done", True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    """What pricing reads from a response: its usage and the model that served it."""
+
+    usage: ResponseAPIUsage
+    model: str

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from ..adapter import Adapter, Call, loads
@@ -272,8 +273,12 @@ class ChunkEventBuilder:
     final response, whose output is exactly the items streamed.
     """
 
-    def __init__(self, base: dict[str, Any]) -> None:
+    def __init__(self, base: dict[str, Any], encode: Callable[[str], str] | None = None) -> None:
         self.base = base  # the response's echoed request fields
+        # The response ID every ``response.*`` event carries, made from the first chunk's ID
+        # (OpenAI keeps one ID for the whole stream); item IDs stay the provider's own.
+        self._encode = encode or (lambda raw: raw)
+        self.response_id: str | None = None
         self.items: list[dict[str, Any]] = []
         self.sequence = 0
         self.started = False
@@ -288,9 +293,10 @@ class ChunkEventBuilder:
         self.sequence += 1
         return event
 
-    def start(self, response_id: str, model: str | None, created: int) -> list[ResponsesAPIStreamEvent]:
+    def start(self, raw_id: str, model: str | None, created: int) -> list[ResponsesAPIStreamEvent]:
         self.started = True
-        response = {**self.base, "id": response_id, "model": model, "created_at": created}
+        self.response_id = self._encode(raw_id)
+        response = {**self.base, "id": self.response_id, "model": model, "created_at": created}
         response.update(status="in_progress", output=[], usage=None)
         return [
             self._event("response.created", response=response),

@@ -266,9 +266,14 @@ def test_stream_events_and_final_id_match_a_non_stream_call(sent: list[dict[str,
     ]
     assert [e.sequence_number for e in events] == list(range(len(events)))
     assert "".join(e.delta for e in events if e.type == "response.output_text.delta") == "Hello there friend"
-    raw = events[0].response.id
-    assert raw.startswith("chatcmpl-")  # chunk IDs stay raw during the stream
     final = events[-1].response
+    # one response ID on every response.* event, from response.created on (as OpenAI streams it)
+    carried = [e.response.id for e in events if e.response is not None]
+    assert len(carried) == 3 and set(carried) == {final.id}
+    decoded = llmrelay.decode_response_id(final.id)
+    raw = decoded["response_id"]
+    assert raw.startswith("chatcmpl-")
+    assert decoded["custom_llm_provider"] == "mock" and decoded["model_id"] == "mock"
     assert final.id == llmrelay.encode_response_id("mock", "mock", raw)  # the encoding a non-stream call uses
     assert final.output_text == "Hello there friend" and final.usage.output_tokens >= 1
     item_id = events[2].item.id
@@ -381,3 +386,18 @@ def test_text_format_pydantic_model_becomes_a_strict_json_schema(sent: list[dict
         "type": "json_schema",
         "json_schema": {"name": "City", "schema": schema, "strict": True},
     }
+
+
+def test_stream_and_non_stream_ids_agree_for_the_same_upstream_id(sent: list[dict[str, Any]]) -> None:
+    common = {"input": "Weather?", "model": MODEL, "tools": [TOOL], "model_info": {"id": "deploy-7"}}
+    whole = llmrelay.responses(**common, mock_response=TOOL_REPLY)
+    with llmrelay.responses(**common, stream=True, mock_response=TOOL_REPLY) as stream:
+        events = list(stream)
+    assert whole.id == llmrelay.encode_response_id("mock", "deploy-7", "chatcmpl-tool1")
+    assert {e.response.id for e in events if e.response is not None} == {whole.id}
+    assert events[0].type == "response.created" and events[0].response.id == whole.id
+    # item IDs stay the provider's own
+    added = next(
+        e for e in events if e.type == "response.output_item.added" and e.item.type == "function_call"
+    )
+    assert added.item.call_id == "call_abc"
