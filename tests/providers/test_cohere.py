@@ -1,0 +1,400 @@
+"""Cohere v2 (Chat and Embed), replayed from cassettes/cohere/ (sync and async).
+
+Each test asserts the translated OpenAI-format fields; the cassette's json_body matcher checks the
+request the SDK sent (OpenAI names renamed, tool_choice in upper case, the bare schema).
+"""
+
+from __future__ import annotations
+
+import json
+
+import llmrelay
+import pytest
+
+KEY = {"api_key": "co-test-key"}
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the current weather in a given location",
+        "parameters": {
+            "type": "object",
+            "properties": {"location": {"type": "string", "description": "The city, e.g. Toronto"}},
+            "required": ["location"],
+        },
+    },
+}
+PERSON_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "Person",
+        "description": "Record a person",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "description": "The name of the person"},
+                "age": {"type": "integer", "description": "The age of the person"},
+            },
+            "required": ["name", "age"],
+        },
+    },
+}
+
+
+async def _call(is_async: bool, **kwargs):
+    if is_async:
+        return await llmrelay.acompletion(**kwargs)
+    return llmrelay.completion(**kwargs)
+
+
+async def _embed(is_async: bool, **kwargs):
+    if is_async:
+        return await llmrelay.aembedding(**kwargs)
+    return llmrelay.embedding(**kwargs)
+
+
+async def _chunks(stream, is_async: bool) -> list:
+    if is_async:
+        return [chunk async for chunk in stream]
+    return list(stream)
+
+
+both = pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+
+
+# --- chat ------------------------------------------------------------------------------------
+
+
+@both
+@pytest.mark.cassette("cohere/chat/basic")
+async def test_chat_basic(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="cohere/command-r-plus-08-2024",
+        messages=[
+            {"role": "system", "content": "You are a terse assistant."},
+            {"role": "user", "content": "Say hello in three words."},
+        ],
+        temperature=0.3,
+        top_p=0.9,
+        max_tokens=20,
+        stop="\n\n",
+        seed=42,
+        frequency_penalty=0.1,
+        presence_penalty=0.2,
+        **KEY,
+    )
+    assert resp.id == "c14c80c3-18eb-4519-9460-6c92edd8cfb4"
+    assert resp.model == "command-r-plus-08-2024"
+    assert resp.object == "chat.completion"
+    choice = resp.choices[0]
+    assert choice.message.role == "assistant"
+    assert choice.message.content == "Hello there, friend!"
+    assert choice.message.tool_calls is None
+    assert choice.finish_reason == "stop"
+    # `tokens` (not billed_units) is what OpenAI's usage counts
+    assert (resp.usage.prompt_tokens, resp.usage.completion_tokens, resp.usage.total_tokens) == (77, 5, 82)
+    assert resp._hidden_params["custom_llm_provider"] == "cohere"
+    assert resp._hidden_params["response_cost"] == pytest.approx(77 * 2.5e-06 + 5 * 1.0e-05)
+
+
+@pytest.mark.cassette("cohere/chat/basic")
+def test_chat_key_from_co_api_key_env(cassette, monkeypatch):
+    monkeypatch.delenv("COHERE_API_KEY", raising=False)
+    monkeypatch.setenv("CO_API_KEY", "co-test-key")
+    resp = llmrelay.completion(
+        model="cohere/command-r-plus-08-2024",
+        messages=[
+            {"role": "system", "content": "You are a terse assistant."},
+            {"role": "user", "content": "Say hello in three words."},
+        ],
+        temperature=0.3,
+        top_p=0.9,
+        max_tokens=20,
+        stop=["\n\n"],
+        seed=42,
+        frequency_penalty=0.1,
+        presence_penalty=0.2,
+    )
+    assert resp.choices[0].message.content == "Hello there, friend!"
+
+
+@both
+@pytest.mark.cassette("cohere/chat/json_schema")
+async def test_chat_json_schema_and_length(cassette, is_async):
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "country": {"type": "string"}},
+        "required": ["city", "country"],
+    }
+    resp = await _call(
+        is_async,
+        model="command-a-03-2025",  # a bare name resolves to cohere
+        messages=[{"role": "user", "content": "Name a city and its country."}],
+        max_completion_tokens=30,
+        response_format={"type": "json_schema", "json_schema": {"name": "place", "schema": schema}},
+        **KEY,
+    )
+    assert json.loads(resp.choices[0].message.content) == {"city": "Lisbon", "country": "Portugal"}
+    assert resp.choices[0].finish_reason == "length"
+    assert resp.usage.prompt_tokens == 1042
+
+
+@both
+@pytest.mark.cassette("cohere/chat/documents")
+async def test_chat_documents_citations_as_annotations(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="cohere/command-r-08-2024",
+        messages=[{"role": "user", "content": "Where do emperor penguins live?"}],
+        documents=[
+            {
+                "id": "doc-0",
+                "data": {"title": "Emperor penguins", "snippet": "Emperor penguins live only in Antarctica."},
+            }
+        ],
+        citation_options={"mode": "ACCURATE"},
+        **KEY,
+    )
+    message = resp.choices[0].message
+    assert message.content == "Emperor penguins live only in Antarctica."
+    assert message.annotations == [
+        {
+            "type": "url_citation",
+            "url_citation": {
+                "start_index": 28,
+                "end_index": 39,
+                "title": "Emperor penguins",
+                "url": "source:doc-0",
+            },
+        }
+    ]
+    assert resp._hidden_params["response_cost"] == pytest.approx(803 * 1.5e-07 + 28 * 6.0e-07)
+
+
+# --- stream ------------------------------------------------------------------------------------
+
+
+@both
+@pytest.mark.cassette("cohere/stream/basic")
+async def test_stream_text_with_usage(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model="cohere/command-r-08-2024",
+        messages=[{"role": "user", "content": "Count to three."}],
+        max_tokens=50,
+        stream=True,
+        stream_options={"include_usage": True},
+        **KEY,
+    )
+    chunks = await _chunks(stream, is_async)
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert all(c.id == "3ec845ed-ebb1-4223-9648-4e5632d5c6b5" for c in chunks)
+    assert all(c.object == "chat.completion.chunk" for c in chunks)
+    text = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
+    assert text == ["One,", " two,", " three."]
+    finishes = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert finishes == ["stop"]
+    last = chunks[-1]
+    assert last.choices == []
+    assert (last.usage.prompt_tokens, last.usage.completion_tokens, last.usage.total_tokens) == (70, 6, 76)
+
+
+@pytest.mark.cassette("cohere/stream/basic")
+def test_stream_hides_usage_chunk_without_include_usage(cassette):
+    stream = llmrelay.completion(
+        model="cohere/command-r-08-2024",
+        messages=[{"role": "user", "content": "Count to three."}],
+        max_tokens=50,
+        stream=True,
+        **KEY,
+    )
+    chunks = list(stream)
+    assert all(c.choices for c in chunks)
+    rebuilt = llmrelay.stream_chunk_builder(chunks)
+    assert rebuilt.choices[0].message.content == "One, two, three."
+
+
+# --- tools -------------------------------------------------------------------------------------
+
+
+@both
+@pytest.mark.cassette("cohere/tools/basic")
+async def test_tools_required_choice(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="cohere/command-a-03-2025",
+        messages=[{"role": "user", "content": "What's the weather in Toronto?"}],
+        tools=[WEATHER_TOOL],
+        tool_choice="required",
+        **KEY,
+    )
+    choice = resp.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    assert choice.message.content is None
+    [call] = choice.message.tool_calls
+    assert call.id == "get_weather_1byjy32y4hvq"
+    assert call.type == "function"
+    assert call.function.name == "get_weather"
+    assert json.loads(call.function.arguments) == {"location": "Toronto"}
+    assert choice.message.provider_specific_fields == {"tool_plan": "I will look up the weather in Toronto."}
+    assert (resp.usage.prompt_tokens, resp.usage.completion_tokens) == (1421, 56)
+
+
+@pytest.mark.cassette("cohere/tools/basic")
+def test_tools_named_choice_offers_only_that_function(cassette):
+    other = {"type": "function", "function": {"name": "get_time", "parameters": {"type": "object"}}}
+    resp = llmrelay.completion(
+        model="cohere/command-a-03-2025",
+        messages=[{"role": "user", "content": "What's the weather in Toronto?"}],
+        tools=[WEATHER_TOOL, other],
+        tool_choice={"type": "function", "function": {"name": "get_weather"}},
+        **KEY,
+    )
+    assert resp.choices[0].message.tool_calls[0].function.name == "get_weather"
+
+
+@both
+@pytest.mark.cassette("cohere/tools/tool_result")
+async def test_tool_result_turn(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="cohere/command-a-03-2025",
+        messages=[
+            {"role": "user", "content": "What's the weather in Toronto?"},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {
+                        "id": "get_weather_1byjy32y4hvq",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": '{"location":"Toronto"}'},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": "get_weather_1byjy32y4hvq", "content": '{"temperature": "-3C"}'},
+        ],
+        tools=[WEATHER_TOOL],
+        tool_choice="auto",  # the default: not sent
+        **KEY,
+    )
+    message = resp.choices[0].message
+    assert message.content == "It's -3°C in Toronto right now."
+    assert message.annotations is None  # tool-output citations cite no document
+    assert resp.choices[0].finish_reason == "stop"
+
+
+@both
+@pytest.mark.cassette("cohere/tools_stream/basic")
+async def test_tools_stream(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model="cohere/command-r-08-2024",
+        messages=[{"role": "user", "content": "Erick, 27 years old"}],
+        tools=[PERSON_TOOL],
+        temperature=0.0,
+        stream=True,
+        stream_options={"include_usage": True},
+        **KEY,
+    )
+    chunks = await _chunks(stream, is_async)
+    deltas = [c.choices[0].delta.tool_calls for c in chunks if c.choices and c.choices[0].delta.tool_calls]
+    first = deltas[0][0]
+    assert (first.index, first.id, first.type, first.function.name) == (
+        0,
+        "Person_2fnrphbsnr66",
+        "function",
+        "Person",
+    )
+    arguments = "".join(d[0].function.arguments or "" for d in deltas)
+    assert json.loads(arguments) == {"name": "Erick", "age": 27}
+    assert all(d[0].index == 0 for d in deltas)
+    finishes = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert finishes == ["tool_calls"]
+    assert (chunks[-1].usage.prompt_tokens, chunks[-1].usage.completion_tokens) == (906, 77)
+    rebuilt = llmrelay.stream_chunk_builder(chunks)
+    assert rebuilt.choices[0].message.tool_calls[0].function.name == "Person"
+
+
+# --- embeddings --------------------------------------------------------------------------------
+
+
+@both
+@pytest.mark.cassette("cohere/embeddings/basic")
+async def test_embeddings_default_input_type(cassette, is_async):
+    resp = await _embed(is_async, model="cohere/embed-english-v3.0", input=["hello", "goodbye"], **KEY)
+    assert resp.object == "list"
+    assert [e.index for e in resp.data] == [0, 1]
+    assert resp.data[0].embedding == [0.016296387, -0.008354187, -0.04699707, -0.07104492]
+    assert resp.data[1].embedding == [0.025787354, -0.0037784576, -0.05636597, -0.04559326]
+    assert resp.model == "embed-english-v3.0"
+    assert resp.usage.prompt_tokens == resp.usage.total_tokens == 2
+    assert resp._hidden_params["response_cost"] == pytest.approx(2 * 1.0e-07)
+
+
+@both
+@pytest.mark.cassette("cohere/embeddings/options")
+async def test_embeddings_dimensions_encoding_and_input_type(cassette, is_async):
+    resp = await _embed(
+        is_async,
+        model="cohere/embed-v4.0",
+        input="Hello, world!",
+        dimensions=256,
+        encoding_format="float",
+        input_type="search_query",
+        **KEY,
+    )
+    assert [e.embedding for e in resp.data] == [[-0.018445116, 0.008921167, -0.0011377502, 0.050874762]]
+    assert resp.usage.prompt_tokens == 4
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+ERRORS = [
+    ("cohere/errors/400", "BadRequestError", 400, "message must be at least 1 token long"),
+    ("cohere/errors/401", "AuthenticationError", 401, "invalid api token"),
+    ("cohere/errors/429", "RateLimitError", 429, "limited to 10 API calls / minute"),
+    ("cohere/errors/498", "BadRequestError", 498, "blocked output"),
+    ("cohere/errors/500", "InternalServerError", 500, "internal server error"),
+    ("cohere/errors/context_window", "ContextWindowExceededError", 400, "too many tokens"),
+]
+
+
+@both
+@pytest.mark.parametrize(
+    ("scenario", "name", "status", "message"), ERRORS, ids=[e[0].rsplit("/", 1)[1] for e in ERRORS]
+)
+async def test_error_statuses(request, scenario, name, status, message, is_async):
+    request.node.add_marker(pytest.mark.cassette(scenario))
+    request.getfixturevalue("cassette")
+    with pytest.raises(llmrelay.exceptions.LLMRelayError) as info:
+        await _call(
+            is_async,
+            model="cohere/command-r-08-2024",
+            messages=[{"role": "user", "content": "Hello"}],
+            num_retries=0,
+            **KEY,
+        )
+    exc = info.value
+    assert type(exc).__name__ == name
+    assert exc.status_code == status
+    assert exc.llm_provider == "cohere"
+    assert message in exc.message
+
+
+@pytest.mark.cassette("cohere/errors/404")
+def test_embedding_unknown_model_not_found(cassette):
+    with pytest.raises(llmrelay.NotFoundError) as info:
+        llmrelay.embedding(model="cohere/nonexistent", input="Hello", **KEY)
+    assert info.value.status_code == 404
+    assert "model 'nonexistent' not found" in info.value.message
+
+
+def test_unsupported_param_refused_unless_dropped():
+    with pytest.raises(llmrelay.UnsupportedParamsError):
+        llmrelay.completion(
+            model="cohere/command-r-08-2024",
+            messages=[{"role": "user", "content": "Hi"}],
+            logprobs=True,
+            **KEY,
+        )
