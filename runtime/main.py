@@ -480,6 +480,10 @@ def text_completion(model: str, prompt: Any = None, **kwargs: Any) -> Any:
     """The legacy ``/completions`` shape; a chat model answers it through chat, as in LiteLLM."""
     from .utils import text_completion_via_chat, uses_chat_for_text
 
+    if kwargs.get("stream"):  # text_completion chunks, from the completions stream or the chat stream
+        from .text_streaming import text_completion_stream
+
+        return text_completion_stream(model, prompt, kwargs)
     if uses_chat_for_text(model, kwargs.get("custom_llm_provider")):
         return text_completion_via_chat(model, prompt, **kwargs)
     return _run_sync(
@@ -490,6 +494,10 @@ def text_completion(model: str, prompt: Any = None, **kwargs: Any) -> Any:
 async def atext_completion(model: str, prompt: Any = None, **kwargs: Any) -> Any:
     from .utils import atext_completion_via_chat, uses_chat_for_text
 
+    if kwargs.get("stream"):
+        from .text_streaming import atext_completion_stream
+
+        return await atext_completion_stream(model, prompt, kwargs)
     if uses_chat_for_text(model, kwargs.get("custom_llm_provider")):
         return await atext_completion_via_chat(model, prompt, **kwargs)
     return await _run_async(
