@@ -398,3 +398,94 @@ def test_unsupported_param_refused_unless_dropped():
             logprobs=True,
             **KEY,
         )
+
+
+# --- cohere_chat/<model>: LiteLLM's chat route, the same v2 wire ---------------------------------
+
+
+@both
+@pytest.mark.cassette("cohere_chat/chat/basic")
+async def test_cohere_chat_v2_route_prefix_is_not_sent(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="cohere_chat/v2/command-r-plus",
+        messages=[
+            {"role": "user", "content": [{"type": "text", "text": "What is 2 + 2? Answer with a digit."}]}
+        ],
+        max_tokens=5,
+        **KEY,
+    )
+    assert resp.model == "command-r-plus"
+    assert resp.choices[0].message.content == "4"
+    assert resp._hidden_params["custom_llm_provider"] == "cohere_chat"
+    assert resp._hidden_params["response_cost"] == pytest.approx(80 * 2.5e-06 + 1 * 1.0e-05)
+
+
+@both
+@pytest.mark.cassette("cohere_chat/stream/basic")
+async def test_cohere_chat_stream_stop_sequence(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model="cohere_chat/command-r7b-12-2024",
+        messages=[{"role": "user", "content": "List two colours, one per line."}],
+        stop=["\n"],
+        stream=True,
+        **KEY,
+    )
+    chunks = await _chunks(stream, is_async)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Red"
+    assert [c.choices[0].finish_reason for c in chunks if c.choices[0].finish_reason] == ["stop"]
+    assert all(c.id == "7c1d3e5f-9a2b-4c6d-8e0f-1a3b5c7d9e2f" for c in chunks)
+
+
+@both
+@pytest.mark.cassette("cohere_chat/tools/basic")
+async def test_cohere_chat_tool_choice_none(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="cohere_chat/command-r-08-2024",
+        messages=[{"role": "user", "content": "What's the weather in Toronto?"}],
+        tools=[WEATHER_TOOL],
+        tool_choice="none",
+        **KEY,
+    )
+    assert resp.choices[0].message.tool_calls is None
+    assert resp.choices[0].message.content == "I can't check live weather without using a tool."
+    assert resp.choices[0].finish_reason == "stop"
+
+
+@both
+@pytest.mark.cassette("cohere_chat/tools_stream/parallel")
+async def test_cohere_chat_parallel_tool_calls_stream(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model="cohere_chat/command-a-03-2025",
+        messages=[{"role": "user", "content": "Weather in Toronto and in Paris?"}],
+        tools=[WEATHER_TOOL],
+        stream=True,
+        **KEY,
+    )
+    chunks = await _chunks(stream, is_async)
+    rebuilt = llmrelay.stream_chunk_builder(chunks)
+    calls = rebuilt.choices[0].message.tool_calls
+    assert [c.id for c in calls] == ["get_weather_a1b2c3d4e5f6", "get_weather_f6e5d4c3b2a1"]
+    assert [json.loads(c.function.arguments) for c in calls] == [
+        {"location": "Toronto"},
+        {"location": "Paris"},
+    ]
+    assert rebuilt.choices[0].finish_reason == "tool_calls"
+
+
+@pytest.mark.cassette("cohere_chat/errors/404")
+async def test_cohere_chat_unknown_model(cassette):
+    with pytest.raises(llmrelay.NotFoundError) as info:
+        await llmrelay.acompletion(
+            model="cohere_chat/command-x", messages=[{"role": "user", "content": "Hello"}], **KEY
+        )
+    assert info.value.llm_provider == "cohere_chat"
+    assert "model 'command-x' not found" in info.value.message
+
+
+def test_cohere_chat_offers_no_embeddings():
+    with pytest.raises(llmrelay.exceptions.LLMRelayError):
+        llmrelay.embedding(model="cohere_chat/embed-english-v3.0", input="hi", **KEY)
