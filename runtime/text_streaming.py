@@ -245,12 +245,33 @@ class TextCompletionStreamWrapper:
         self._response = response
         self._text: list[str] = []
         self._usage: Usage | None = None  # the usage the upstream sent
+        self.chunks: list[TextCompletionResponse] = []  # every chunk seen, as CustomStreamWrapper keeps them
 
     def _seen(self, chunk: TextCompletionResponse) -> TextCompletionResponse:
         if chunk.usage is not None:
             self._usage = chunk.usage
         self._text.extend(choice.text for choice in chunk.choices if choice.text)
+        self.chunks.append(chunk)
         return chunk
+
+    def assembled(self) -> TextCompletionResponse:
+        """The whole ``text_completion`` the chunks seen so far make: each choice's text joined,
+        its last finish reason, and the stream's usage (counted when the upstream sent none)."""
+        texts: dict[int, list[str]] = {}
+        finish: dict[int, str | None] = {}
+        for chunk in self.chunks:
+            for choice in chunk.choices:
+                texts.setdefault(choice.index, []).append(choice.text)
+                finish[choice.index] = choice.finish_reason or finish.get(choice.index)
+        first = self.chunks[0] if self.chunks else TextCompletionResponse(model=self.call.model)
+        choices = [
+            TextChoices(index=i, text="".join(texts[i]), finish_reason=finish[i]) for i in sorted(texts)
+        ]
+        whole = TextCompletionResponse(
+            id=first.id, created=first.created, model=first.model, choices=choices, usage=self.usage
+        )
+        whole._hidden_params.update(self._hidden_params)
+        return whole
 
     def __iter__(self) -> TextCompletionStreamWrapper:
         return self

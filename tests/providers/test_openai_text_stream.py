@@ -46,6 +46,10 @@ def test_text_completion_stream(cassette: object) -> None:
     _check_chunks(chunks)
     assert stream._response.is_closed
     assert stream.usage.total_tokens == 11
+    whole = stream.assembled()  # what a gateway stores for the streamed call
+    assert whole.id == "cmpl-CBy7Hq2Wr3Et4Yu5Io6Pa7Sd8Fg9" and whole.object == "text_completion"
+    assert whole.choices[0].text == "\n\nThis is a test." and whole.choices[0].finish_reason == "stop"
+    assert whole.usage.total_tokens == 11
     assert stream.response_cost == pytest.approx(COST)
 
 
