@@ -1,7 +1,7 @@
 # Code generated from specs/cohere/provider.yaml by `make generate`. DO NOT EDIT.
 """Cohere adapter, compiled from its provider mapping.
 
-Docs: https://docs.cohere.com/reference/chat, https://docs.cohere.com/reference/chat-stream, https://docs.cohere.com/docs/streaming, https://docs.cohere.com/reference/embed, https://docs.cohere.com/reference/errors
+Docs: https://docs.cohere.com/reference/chat, https://docs.cohere.com/reference/chat-stream, https://docs.cohere.com/docs/streaming, https://docs.cohere.com/reference/embed, https://docs.cohere.com/reference/errors, https://docs.cohere.com/docs/reasoning
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class CohereAdapter(Adapter):
     auth_query = None
     static_headers = {}
     in_process = None
-    capabilities = frozenset(["chat", "embeddings", "errors", "stream", "tools", "tools_stream"])
+    capabilities = frozenset(["chat", "embeddings", "errors", "reasoning", "stream", "tools", "tools_stream"])
     stream_decoder = "sse"
     supported_params = frozenset(
         [

@@ -115,15 +115,19 @@ def _tool_call(raw: dict[str, Any]) -> ChatCompletionMessageToolCall:
 
 
 def parse_message(wire: dict[str, Any], call: Call, adapter: Adapter, **_: Any) -> ModelResponse:
-    """A ``message`` answer -> ``chat.completion``: text blocks joined, tool calls kept (OpenAI's
-    shape already), citations as annotations, the model's ``tool_plan`` in provider fields."""
+    """A ``message`` answer -> ``chat.completion``: text blocks joined, thinking blocks as
+    ``reasoning_content``, tool calls kept (OpenAI's shape already), citations as annotations, the
+    model's ``tool_plan`` in provider fields."""
     message = wire.get("message") or {}
-    texts = [b.get("text") or "" for b in message.get("content") or () if b and b.get("type") == "text"]
+    blocks = [b for b in message.get("content") or () if isinstance(b, dict)]
+    texts = [b.get("text") or "" for b in blocks if b.get("type") == "text"]
+    thinking = [b.get("thinking") or "" for b in blocks if b.get("type") == "thinking"]
     tool_calls = [_tool_call(raw) for raw in message.get("tool_calls") or ()]
     reason = wire.get("finish_reason") or ""
     tool_plan = message.get("tool_plan")
     result = Message(
         content="".join(texts) or None,
+        reasoning_content="".join(thinking) or None,
         tool_calls=tool_calls or None,
         annotations=annotations(message.get("citations")),
         provider_specific_fields={"tool_plan": tool_plan} if tool_plan else None,
@@ -142,10 +146,12 @@ def parse_message(wire: dict[str, Any], call: Call, adapter: Adapter, **_: Any) 
 class EventTranslator:
     """Hyphen-named SSE events -> OpenAI ``chat.completion.chunk`` objects.
 
-    message-start gives the role chunk; content-delta text; tool-call-start the call's id and name
+    message-start gives the role chunk; content-delta text (or thinking, as reasoning_content);
+    tool-call-start the call's id and name
     (its index counts tool calls), tool-call-delta argument pieces; message-end the finish_reason
-    chunk, then the usage-only chunk. tool-plan and citation events carry nothing OpenAI's chunk
-    has a field for. A stream ends with ``data: [DONE]``.
+    chunk, then the usage-only chunk, or raises the mapped exception when it carries an ``error``.
+    tool-plan and citation events carry nothing OpenAI's chunk has a field for. A stream ends with
+    ``data: [DONE]``.
     """
 
     __slots__ = ("call", "adapter", "id", "created", "usage", "done")
@@ -174,7 +180,10 @@ class EventTranslator:
         return [self._chunk({"role": "assistant", "content": ""})]
 
     def _content_delta(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
-        text = _fragment(payload, "content").get("text")
+        content = _fragment(payload, "content")
+        if content.get("thinking"):
+            return [self._chunk({"reasoning_content": content["thinking"]})]
+        text = content.get("text")
         return [self._chunk({"content": text})] if text else []
 
     def _tool_start(self, payload: dict[str, Any]) -> list[ModelResponseStream]:

@@ -316,6 +316,43 @@ async def test_tools_stream(cassette, is_async):
     assert rebuilt.choices[0].message.tool_calls[0].function.name == "Person"
 
 
+# --- reasoning ---------------------------------------------------------------------------------
+
+
+@both
+@pytest.mark.cassette("cohere/reasoning/thinking")
+async def test_reasoning_thinking_block(cassette, is_async):
+    resp = await _call(
+        is_async,
+        model="cohere/command-a-reasoning-08-2025",
+        messages=[{"role": "user", "content": "Is 97 prime? Answer yes or no."}],
+        thinking={"type": "enabled", "token_budget": 200},
+        **KEY,
+    )
+    message = resp.choices[0].message
+    assert message.content == "Yes."
+    assert message.reasoning_content == "97 is not divisible by 2, 3, 5 or 7, and 11 squared is over 97."
+    assert (resp.usage.prompt_tokens, resp.usage.completion_tokens) == (520, 30)
+
+
+@both
+@pytest.mark.cassette("cohere/reasoning/thinking_stream")
+async def test_reasoning_thinking_stream(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model="cohere/command-a-reasoning-08-2025",
+        messages=[{"role": "user", "content": "Is 97 prime? Answer yes or no."}],
+        thinking={"type": "enabled", "token_budget": 200},
+        stream=True,
+        **KEY,
+    )
+    chunks = await _chunks(stream, is_async)
+    reasoning = [c.choices[0].delta.reasoning_content for c in chunks if c.choices[0].delta.reasoning_content]
+    assert reasoning == ["97 is not divisible", " by 2, 3, 5 or 7."]
+    text = [c.choices[0].delta.content for c in chunks if c.choices[0].delta.content]
+    assert text == ["Yes."]
+
+
 # --- embeddings --------------------------------------------------------------------------------
 
 
@@ -380,6 +417,29 @@ async def test_error_statuses(request, scenario, name, status, message, is_async
     assert exc.status_code == status
     assert exc.llm_provider == "cohere"
     assert message in exc.message
+
+
+@both
+@pytest.mark.cassette("cohere/errors/stream_error")
+async def test_stream_error_in_message_end_raises(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model="cohere/command-r-08-2024",
+        messages=[{"role": "user", "content": "Hello"}],
+        stream=True,
+        **KEY,
+    )
+    seen = []
+    with pytest.raises(llmrelay.InternalServerError) as info:
+        if is_async:
+            async for chunk in stream:
+                seen.append(chunk)
+        else:
+            for chunk in stream:
+                seen.append(chunk)
+    assert "generation failed" in info.value.message
+    assert info.value.llm_provider == "cohere"
+    assert "".join(c.choices[0].delta.content or "" for c in seen if c.choices) == "Hel"
 
 
 @pytest.mark.cassette("cohere/errors/404")

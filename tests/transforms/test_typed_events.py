@@ -249,3 +249,29 @@ def test_stream_tool_call_events():
 def test_stream_close_without_message_end_has_no_usage():
     translator = typed_events.EventTranslator(make_call(stream=True), ADAPTER)
     assert translator.close() == []
+
+
+def test_parse_message_thinking_blocks_become_reasoning_content():
+    wire = {
+        "id": "r",
+        "finish_reason": "COMPLETE",
+        "message": {"content": [{"type": "thinking", "thinking": "hmm"}, {"type": "text", "text": "ok"}]},
+    }
+    message = typed_events.parse_message(wire, make_call(), ADAPTER).choices[0].message
+    assert (message.content, message.reasoning_content) == ("ok", "hmm")
+
+
+def test_stream_thinking_delta_is_reasoning_content():
+    translator = typed_events.EventTranslator(make_call(stream=True), ADAPTER)
+    [chunk] = _feed(
+        translator,
+        {"type": "content-delta", "index": 0, "delta": {"message": {"content": {"thinking": "so"}}}},
+    )
+    assert chunk.choices[0].delta.reasoning_content == "so"
+    assert chunk.choices[0].delta.content is None
+
+
+def test_stream_message_end_error_raises():
+    translator = typed_events.EventTranslator(make_call(stream=True), ADAPTER)
+    with pytest.raises(exceptions.InternalServerError, match="boom"):
+        _feed(translator, {"type": "message-end", "delta": {"finish_reason": "ERROR", "error": "boom"}})
