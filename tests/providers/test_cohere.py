@@ -549,3 +549,44 @@ async def test_cohere_chat_unknown_model(cassette):
 def test_cohere_chat_offers_no_embeddings():
     with pytest.raises(llmrelay.exceptions.LLMRelayError):
         llmrelay.embedding(model="cohere_chat/embed-english-v3.0", input="hi", **KEY)
+
+
+# --- routing and connection ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "provider", "name"),
+    [
+        ("command-r", "cohere", "command-r"),
+        ("embed-english-v3.0", "cohere", "embed-english-v3.0"),
+        ("cohere/command-r-plus", "cohere", "command-r-plus"),
+        ("cohere_chat/command-r-plus", "cohere_chat", "command-r-plus"),
+    ],
+)
+def test_model_names_resolve(model, provider, name):
+    from llmrelay import registry
+
+    assert registry.split_model(model) == (provider, name)
+
+
+@pytest.mark.parametrize(
+    ("api_base", "url"),
+    [
+        ("https://api.cohere.com/v2/chat", "https://api.cohere.com/v2/chat"),  # LiteLLM's full-URL form
+        ("https://proxy.example.test", "https://proxy.example.test/v2/chat"),
+    ],
+)
+def test_api_base_full_url_or_host(api_base, url):
+    from llmrelay import registry
+    from llmrelay.adapter import Call
+
+    adapter = registry.get_adapter("cohere")
+    call = Call(
+        provider="cohere",
+        model="command-r",
+        capability="chat",
+        params={"messages": [{"role": "user", "content": "Hi"}]},
+        api_base=api_base,
+        api_key="co-test-key",
+    )
+    assert adapter.chat_request(call).url == url
