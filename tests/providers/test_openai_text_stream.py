@@ -148,3 +148,37 @@ def test_a_chat_stream_closed_early_releases_the_chat_stream() -> None:
 def test_a_chat_model_streams_one_prompt() -> None:
     with pytest.raises(llmrelay.BadRequestError, match="one prompt"):
         llmrelay.text_completion(model="mock/mock", prompt=["a", "b"], stream=True)
+
+
+@pytest.mark.cassette("openai/text_completion/stream_no_usage")
+def test_without_include_usage_the_stream_counts_its_tokens(cassette: object) -> None:
+    call = {k: v for k, v in CALL.items() if k != "stream_options"}
+    with llmrelay.text_completion(**call) as stream:
+        chunks = list(stream)
+    assert "".join(c.choices[0].text for c in chunks) == "\n\nThis is a test."
+    assert all(c.usage is None and c.choices for c in chunks)  # OpenAI sends no usage chunk
+    model = "openai/gpt-3.5-turbo-instruct"
+    prompt = llmrelay.token_counter(model=model, text=CALL["prompt"])
+    completion = llmrelay.token_counter(model=model, text="\n\nThis is a test.", count_response_tokens=True)
+    assert (stream.usage.prompt_tokens, stream.usage.completion_tokens) == (prompt, completion)
+    assert stream.response_cost == pytest.approx(prompt * 1.5e-06 + completion * 2.0e-06)
+
+
+def test_an_error_event_in_the_stream_raises_the_mapped_error() -> None:
+    from llmrelay import registry
+    from llmrelay.adapter import Call
+    from llmrelay.text_streaming import text_chunk_from_sse
+
+    adapter = registry.get_adapter("openai")
+    call = Call(
+        provider="openai",
+        model="gpt-3.5-turbo-instruct",
+        capability="text_completion",
+        params={},
+        api_base="https://api.openai.com/v1",
+        api_key=KEY,
+    )
+    data = '{"error": {"message": "The server had an error", "type": "server_error", "param": null, "code": null}}'
+    with pytest.raises(llmrelay.exceptions.LLMRelayError, match="The server had an error"):
+        text_chunk_from_sse(call, adapter, data)
+    assert text_chunk_from_sse(call, adapter, "[DONE]") is None
