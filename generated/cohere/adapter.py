@@ -69,7 +69,7 @@ class CohereAdapter(Adapter):
                 "match": "(?i)too many tokens|context length|prompt is too long",
             },
         ],
-        "status": {498: "BadRequestError", 499: "BadRequestError"},
+        "status": {498: "BadRequestError", 499: "BadRequestError", 500: "ServiceUnavailableError"},
         "status_by_code": {},
         "stream_status": 500,
     }

@@ -392,7 +392,7 @@ ERRORS = [
     ("cohere/errors/401", "AuthenticationError", 401, "invalid api token"),
     ("cohere/errors/429", "RateLimitError", 429, "limited to 10 API calls / minute"),
     ("cohere/errors/498", "BadRequestError", 498, "blocked output"),
-    ("cohere/errors/500", "InternalServerError", 500, "internal server error"),
+    ("cohere/errors/500", "ServiceUnavailableError", 500, "internal server error"),
     ("cohere/errors/context_window", "ContextWindowExceededError", 400, "too many tokens"),
 ]
 
@@ -430,7 +430,7 @@ async def test_stream_error_in_message_end_raises(cassette, is_async):
         **KEY,
     )
     seen = []
-    with pytest.raises(llmrelay.InternalServerError) as info:
+    with pytest.raises(llmrelay.ServiceUnavailableError) as info:
         if is_async:
             async for chunk in stream:
                 seen.append(chunk)

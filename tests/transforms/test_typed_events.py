@@ -273,5 +273,5 @@ def test_stream_thinking_delta_is_reasoning_content():
 
 def test_stream_message_end_error_raises():
     translator = typed_events.EventTranslator(make_call(stream=True), ADAPTER)
-    with pytest.raises(exceptions.InternalServerError, match="boom"):
+    with pytest.raises(exceptions.ServiceUnavailableError, match="boom"):
         _feed(translator, {"type": "message-end", "delta": {"finish_reason": "ERROR", "error": "boom"}})
