@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from . import exceptions, http, main, params
+from . import exceptions, hooks, http, main, params
 from .adapter import Adapter, Call, loads
 from .sse import DECODERS
 from .transforms.canonical import stream_error
@@ -71,12 +71,18 @@ def text_completion_stream(model: str, prompt: Any, kwargs: dict[str, Any]) -> T
         chat = main.completion(model, _chat_messages(prompt, kwargs), **kwargs)
         return TextCompletionStreamWrapper(_from_chat(chat), None, chat.call, chat=chat)
     adapter, call, control = _prepare(model, prompt, kwargs)
-    if "mock_response" in control:
-        return _mocked(adapter, call, control, async_=False)
-    response = http.send(
-        adapter, call, adapter.text_completion_request(call), main._retries(control), stream=True
-    )  # type: ignore[attr-defined]
-    return TextCompletionStreamWrapper(_native(adapter, call, response), None, call, response=response)
+    log = _log(model, control, call)
+    try:
+        if "mock_response" in control:
+            return _logged(_mocked(adapter, call, control, async_=False), log)
+        request = adapter.text_completion_request(call)  # type: ignore[attr-defined]
+        response = http.send(adapter, call, request, main._retries(control), stream=True)
+    except Exception as exc:
+        if log is not None:
+            main._report("failure", log[0], exc, log[1])
+        raise
+    stream = TextCompletionStreamWrapper(_native(adapter, call, response), None, call, response=response)
+    return _logged(stream, log)
 
 
 async def atext_completion_stream(
@@ -89,11 +95,34 @@ async def atext_completion_stream(
         chat = await main.acompletion(model, _chat_messages(prompt, kwargs), **kwargs)
         return TextCompletionStreamWrapper(None, _afrom_chat(chat), chat.call, chat=chat)
     adapter, call, control = _prepare(model, prompt, kwargs)
-    if "mock_response" in control:
-        return _mocked(adapter, call, control, async_=True)
-    request = adapter.text_completion_request(call)  # type: ignore[attr-defined]
-    response = await http.asend(adapter, call, request, main._retries(control), stream=True)
-    return TextCompletionStreamWrapper(None, _anative(adapter, call, response), call, response=response)
+    log = _log(model, control, call)
+    try:
+        if "mock_response" in control:
+            return _logged(_mocked(adapter, call, control, async_=True), log)
+        request = adapter.text_completion_request(call)  # type: ignore[attr-defined]
+        response = await http.asend(adapter, call, request, main._retries(control), stream=True)
+    except Exception as exc:
+        if log is not None:
+            main._report("failure", log[0], exc, log[1])
+        raise
+    stream = TextCompletionStreamWrapper(None, _anative(adapter, call, response), call, response=response)
+    return _logged(stream, log)
+
+
+_Log = tuple[dict[str, Any], float]  # what callbacks receive, and when the call started
+
+
+def _log(model: str, control: dict[str, Any], call: Call) -> _Log | None:
+    """None when no callback listens, so the hot path builds nothing. (A chat model's stream is
+    reported by its chat stream.)"""
+    if not hooks.any_registered():
+        return None
+    return main._kwargs_for_log(model, None, control, call.params), time.time()
+
+
+def _logged(stream: TextCompletionStreamWrapper, log: _Log | None) -> TextCompletionStreamWrapper:
+    stream._log = log
+    return stream
 
 
 def _chat_messages(prompt: Any, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
@@ -246,6 +275,8 @@ class TextCompletionStreamWrapper:
         self._text: list[str] = []
         self._usage: Usage | None = None  # the usage the upstream sent
         self.chunks: list[TextCompletionResponse] = []  # every chunk seen, as CustomStreamWrapper keeps them
+        self._log: _Log | None = None
+        self._ended = False  # the outcome is reported once: success at the end, failure otherwise
 
     def _seen(self, chunk: TextCompletionResponse) -> TextCompletionResponse:
         if chunk.usage is not None:
@@ -270,7 +301,7 @@ class TextCompletionStreamWrapper:
         whole = TextCompletionResponse(
             id=first.id, created=first.created, model=first.model, choices=choices, usage=self.usage
         )
-        whole._hidden_params.update(self._hidden_params)
+        whole._hidden_params.update(self._hidden_params, response_cost=self.response_cost)
         return whole
 
     def __iter__(self) -> TextCompletionStreamWrapper:
@@ -280,7 +311,14 @@ class TextCompletionStreamWrapper:
         if self._chunks is None:
             raise TypeError("this stream came from atext_completion(): iterate it with 'async for'")
         while True:
-            chunk = self._seen(next(self._chunks))
+            try:
+                chunk = self._seen(next(self._chunks))
+            except StopIteration:
+                self._end(None)
+                raise
+            except Exception as exc:
+                self._end(exc)
+                raise
             if chunk.choices or self.call.include_usage:
                 return chunk  # a usage chunk the caller did not ask for is kept, not delivered
 
@@ -291,11 +329,41 @@ class TextCompletionStreamWrapper:
         if self._achunks is None:
             raise TypeError("this stream came from text_completion(): iterate it with 'for'")
         while True:
-            chunk = self._seen(await self._achunks.__anext__())
+            try:
+                chunk = self._seen(await self._achunks.__anext__())
+            except StopAsyncIteration:
+                self._end(None)
+                raise
+            except Exception as exc:
+                self._end(exc)
+                raise
             if chunk.choices or self.call.include_usage:
                 return chunk
 
+    def _end(self, error: BaseException | None) -> None:
+        """Tell the callbacks how the stream ended, once: the whole response, or the error."""
+        if self._ended:
+            return
+        self._ended = True
+        if self._log is not None:
+            kwargs, started = self._log
+            if error is None:
+                main._report("success", kwargs, self.assembled(), started)
+            else:
+                main._report("failure", kwargs, error, started)
+
+    def _closed_early(self) -> None:
+        if not self._ended:
+            self._end(
+                exceptions.get_class("APIConnectionError")(
+                    message="stream closed before it finished",
+                    llm_provider=self.call.provider,
+                    model=self.call.model,
+                )
+            )
+
     def close(self) -> None:
+        self._closed_early()
         if self._chunks is not None and hasattr(self._chunks, "close"):
             self._chunks.close()
         if self._chat is not None:
@@ -304,6 +372,7 @@ class TextCompletionStreamWrapper:
             self._response.close()
 
     async def aclose(self) -> None:
+        self._closed_early()
         if self._achunks is not None and hasattr(self._achunks, "aclose"):
             await self._achunks.aclose()
         if self._chat is not None:

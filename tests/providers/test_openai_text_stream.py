@@ -182,3 +182,50 @@ def test_an_error_event_in_the_stream_raises_the_mapped_error() -> None:
     with pytest.raises(llmrelay.exceptions.LLMRelayError, match="The server had an error"):
         text_chunk_from_sse(call, adapter, data)
     assert text_chunk_from_sse(call, adapter, "[DONE]") is None
+
+
+class Outcomes(llmrelay.CustomLogger):
+    def __init__(self) -> None:
+        self.success: list[tuple[dict, object]] = []
+        self.failure: list[BaseException] = []
+
+    def log_success_event(self, kwargs, response_obj, start_time, end_time) -> None:  # type: ignore[no-untyped-def]
+        self.success.append((kwargs, response_obj))
+
+    def log_failure_event(self, kwargs, response_obj, start_time, end_time) -> None:  # type: ignore[no-untyped-def]
+        self.failure.append(kwargs["exception"])
+
+
+@pytest.mark.cassette("openai/text_completion/stream")
+def test_callbacks_see_the_finished_text_stream_once(
+    cassette: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmrelay import hooks
+
+    logger = Outcomes()
+    monkeypatch.setattr(llmrelay, "callbacks", [logger])
+    with llmrelay.text_completion(**CALL) as stream:
+        list(stream)
+    hooks.flush()
+    [(kwargs, whole)] = logger.success
+    assert logger.failure == []
+    assert whole.choices[0].text == "\n\nThis is a test." and whole.usage.total_tokens == 11
+    assert kwargs["response_cost"] == pytest.approx(COST)
+
+
+@pytest.mark.cassette("openai/text_completion/stream")
+async def test_callbacks_see_an_async_text_stream_closed_early_as_a_failure(
+    cassette: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llmrelay import hooks
+
+    logger = Outcomes()
+    monkeypatch.setattr(llmrelay, "callbacks", [logger])
+    stream = await llmrelay.atext_completion(**CALL)
+    await stream.__anext__()
+    await stream.aclose()
+    await stream.aclose()  # closing twice reports once
+    hooks.flush()
+    assert logger.success == []
+    [error] = logger.failure
+    assert isinstance(error, llmrelay.APIConnectionError) and "closed before it finished" in str(error)
