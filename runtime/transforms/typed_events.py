@@ -150,8 +150,8 @@ class EventTranslator:
     tool-call-start the call's id and name
     (its index counts tool calls), tool-call-delta argument pieces; message-end the finish_reason
     chunk, then the usage-only chunk, or raises the mapped exception when it carries an ``error``.
-    tool-plan and citation events carry nothing OpenAI's chunk has a field for. A stream ends with
-    ``data: [DONE]``.
+    citation-start gives a chunk with the citation in ``provider_specific_fields`` (as LiteLLM);
+    tool-plan events carry nothing OpenAI's chunk has a field for. A stream ends with ``data: [DONE]``.
     """
 
     __slots__ = ("call", "adapter", "id", "created", "usage", "done")
@@ -204,6 +204,13 @@ class EventTranslator:
         delta = {"index": payload.get("index", 0), "function": {"arguments": piece}}
         return [self._chunk({"tool_calls": [delta]})]
 
+    def _citation_start(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
+        """A citation of the streamed text: handed over as LiteLLM does, in provider fields."""
+        citation = _fragment(payload, "citations")
+        if not citation:
+            return []
+        return [self._chunk({"provider_specific_fields": {"citations": [citation]}})]
+
     def _message_end(self, payload: dict[str, Any]) -> list[ModelResponseStream]:
         delta = payload.get("delta") or {}
         if delta.get("error"):
@@ -245,6 +252,7 @@ _HANDLERS = {
     "content-delta": EventTranslator._content_delta,
     "tool-call-start": EventTranslator._tool_start,
     "tool-call-delta": EventTranslator._tool_delta,
+    "citation-start": EventTranslator._citation_start,
     "message-end": EventTranslator._message_end,
 }
 

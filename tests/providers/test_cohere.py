@@ -215,6 +215,38 @@ def test_stream_hides_usage_chunk_without_include_usage(cassette):
     assert rebuilt.choices[0].message.content == "One, two, three."
 
 
+@both
+@pytest.mark.cassette("cohere/stream/documents")
+async def test_stream_citations_in_provider_fields(cassette, is_async):
+    stream = await _call(
+        is_async,
+        model="cohere/command-r-08-2024",
+        messages=[{"role": "user", "content": "Where do emperor penguins live?"}],
+        documents=[
+            {
+                "id": "doc-0",
+                "data": {"title": "Emperor penguins", "snippet": "Emperor penguins live only in Antarctica."},
+            }
+        ],
+        stream=True,
+        **KEY,
+    )
+    chunks = await _chunks(stream, is_async)
+    assert (
+        "".join(c.choices[0].delta.content or "" for c in chunks)
+        == "Emperor penguins live only in Antarctica."
+    )
+    cited = [
+        c.choices[0].delta.provider_specific_fields["citations"]
+        for c in chunks
+        if c.choices[0].delta.provider_specific_fields
+    ]
+    assert len(cited) == 1
+    [citation] = cited[0]
+    assert (citation["start"], citation["end"], citation["text"]) == (30, 41, "Antarctica.")
+    assert citation["sources"][0]["id"] == "doc-0"
+
+
 # --- tools -------------------------------------------------------------------------------------
 
 

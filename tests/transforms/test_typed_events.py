@@ -218,10 +218,11 @@ def test_stream_events_translate_in_order():
     )
     assert chunks[0].choices[0].delta.role == "assistant"
     assert [c.choices[0].delta.content for c in chunks[1:2]] == ["Hi"]
-    assert chunks[2].choices[0].finish_reason == "length"
-    assert chunks[3].choices == [] and chunks[3].usage.total_tokens == 4
+    assert chunks[2].choices[0].delta.provider_specific_fields == {"citations": [{"start": 0, "end": 2}]}
+    assert chunks[3].choices[0].finish_reason == "length"
+    assert chunks[4].choices == [] and chunks[4].usage.total_tokens == 4
     assert all(c.id == "m1" for c in chunks)
-    assert len(chunks) == 4
+    assert len(chunks) == 5
     assert translator.feed(None, "[DONE]") == []
     assert translator.close() == []  # usage was already handed over
 
