@@ -423,20 +423,12 @@ async def chat_completions(gw: Gateway, request: Request) -> Response | None:
     return await _complete(gw, request, call, "acompletion")
 
 
-async def completions(gw: Gateway, request: Request) -> Response:
-    return await _simple_call(gw, request, "atext_completion", "prompt", "atext_completion", _no_stream)
-
-
-async def _no_stream(gw: Gateway, caller: Caller, body: dict[str, Any]) -> None:
-    """The SDK's text completion has no streaming mode: say so rather than answer all at once."""
-    if body.get("stream"):
-        raise bad_request(
-            "'stream': true is not supported on /completions by this gateway (the SDK's text completion "
-            "does not stream); send the request without 'stream', or use /chat/completions with "
-            "'stream': true.",
-            "stream",
-            "stream_not_supported",
-        )
+async def completions(gw: Gateway, request: Request) -> Response | None:
+    call = await admit(gw, request, "atext_completion", "prompt")
+    if call.body.get("stream"):
+        await _stream_chat(gw, request, call, "atext_completion")  # text_completion chunks, then [DONE]
+        return None
+    return await _complete(gw, request, call, "atext_completion")
 
 
 async def embeddings(gw: Gateway, request: Request) -> Response:
@@ -452,10 +444,10 @@ async def image_generations(gw: Gateway, request: Request) -> Response:
 _open_streams: set[Any] = set()
 
 
-async def _stream_chat(gw: Gateway, request: Request, call: Call) -> None:
+async def _stream_chat(gw: Gateway, request: Request, call: Call, fn_name: str = "acompletion") -> None:
     kwargs = sdk_kwargs(gw, call, ("model",))
     try:
-        stream = await sdk_function(gw, "acompletion")(**kwargs)
+        stream = await sdk_function(gw, fn_name)(**kwargs)
         # Pull the first chunk before answering, so an upstream error is still an HTTP error.
         first = await stream.__anext__()
     except StopAsyncIteration:

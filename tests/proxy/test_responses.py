@@ -265,16 +265,19 @@ async def test_key_limits_and_budget_apply(gateway) -> None:
     assert len(await spend_rows(gw)) == 1
 
 
-async def test_completions_refuse_stream_rather_than_answer_all_at_once(gateway) -> None:
+async def test_completions_stream_text_completion_chunks_and_are_charged(gateway) -> None:
     gw, client = gateway
     r = await client.post(
         "/v1/completions", json={"model": "plain", "prompt": "hi", "stream": True}, headers=admin_headers()
     )
-    assert r.status_code == 400
-    error = r.json()["error"]
-    assert error["param"] == "stream" and error["code"] == "stream_not_supported"
-    assert "/completions" in error["message"]
-    assert await spend_rows(gw) == []
+    assert r.status_code == 200 and r.headers["content-type"] == "text/event-stream"
+    events = [line[6:] for line in r.text.split("\n\n") if line.startswith("data: ")]
+    assert events[-1] == "[DONE]"
+    chunks = [orjson.loads(e) for e in events[:-1]]
+    assert chunks and all(c["object"] == "text_completion" for c in chunks)
+    assert "".join(c["choices"][0]["text"] for c in chunks if c["choices"])
+    (row,) = await spend_rows(gw)
+    assert row["spend"] > 0 and row["request_id"] == r.headers["x-litellm-call-id"]
 
 
 async def test_owners_are_shared_through_redis_before_the_database_write(
@@ -342,8 +345,10 @@ def test_openai_client_creates_streams_and_is_refused_another_teams_id(served: s
         with pytest.raises(openai.NotFoundError) as caught:
             team_b.responses.create(model="demo", input="x", previous_response_id=rid)
         assert caught.value.code == "previous_response_not_found"
-    with pytest.raises(openai.BadRequestError):
-        team_a.completions.create(model="plain", prompt="hi", stream=True)
+    # OpenAI's own client reads the /completions stream
+    text_chunks = list(team_a.completions.create(model="plain", prompt="hi", stream=True))
+    assert text_chunks and all(c.object == "text_completion" for c in text_chunks)
+    assert "".join(c.choices[0].text for c in text_chunks if c.choices)
 
 
 async def test_owners_older_than_the_retention_are_pruned(gateway) -> None:
