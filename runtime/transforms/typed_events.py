@@ -261,11 +261,16 @@ _HANDLERS = {
 
 
 def write_embed_input(call: Call, body: dict[str, Any]) -> None:
-    """Input transform: ``input`` (a string or a list of strings) -> ``texts``."""
+    """Input transform: ``input`` (a string or a list of strings) -> ``texts``; image data URIs ->
+    ``images`` with ``input_type: image`` (as LiteLLM sends them; a caller's input_type still wins)."""
     value = call.params["input"]
     texts = [value] if isinstance(value, str) else list(value)
     if not all(isinstance(text, str) for text in texts):
         exceptions.raise_error("BadRequestError", "'input' must be strings, not token ids")
+    if texts and all(text.startswith("data:image/") for text in texts):
+        body["images"] = texts
+        body["input_type"] = "image"
+        return
     body["texts"] = texts
 
 

@@ -417,6 +417,15 @@ async def test_embeddings_dimensions_encoding_and_input_type(cassette, is_async)
     assert resp.usage.prompt_tokens == 4
 
 
+@both
+@pytest.mark.cassette("cohere/embeddings/image")
+async def test_embeddings_image_data_uri(cassette, is_async):
+    image = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    resp = await _embed(is_async, model="cohere/embed-v4.0", input=[image], **KEY)
+    assert [e.embedding for e in resp.data] == [[0.0123291, -0.04248047, 0.0289917, -0.0065307617]]
+    assert resp.usage.prompt_tokens == 1
+
+
 # --- errors ------------------------------------------------------------------------------------
 
 ERRORS = [

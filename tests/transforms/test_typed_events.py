@@ -276,3 +276,10 @@ def test_stream_message_end_error_raises():
     translator = typed_events.EventTranslator(make_call(stream=True), ADAPTER)
     with pytest.raises(exceptions.ServiceUnavailableError, match="boom"):
         _feed(translator, {"type": "message-end", "delta": {"finish_reason": "ERROR", "error": "boom"}})
+
+
+def test_embed_input_image_data_uris_go_as_images():
+    body: dict[str, Any] = {}
+    image = "data:image/png;base64,iVBORw0KGgo="
+    typed_events.write_embed_input(make_call(capability="embeddings", input=[image]), body)
+    assert body == {"images": [image], "input_type": "image"}
