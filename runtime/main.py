@@ -328,16 +328,25 @@ def _wrap_stream(
 def _stream_finalizer(
     call: Call, log_kwargs: dict[str, Any] | None, started_wall: float
 ) -> Callable[..., None]:
+    cut_short = False
+
     def settle(stream: CustomStreamWrapper) -> Any:
         assembled = stream.assembled()
-        if assembled.usage is None:
-            assembled.usage = stream._usage or _counted_usage(call, assembled)
+        usage = assembled.usage or stream._usage
+        if usage is None:
+            usage = _counted_usage(call, assembled)
+        elif cut_short:
+            # Usage sent before the end (e.g. in a stream's opening event) undercounts the output.
+            usage = _at_least(usage, _counted_usage(call, assembled))
+        assembled.usage = usage
         assembled._hidden_params.update(
             custom_llm_provider=call.provider, model=call.model, response_cost=_cost(assembled, call)
         )
         return assembled
 
     def finalize(stream: CustomStreamWrapper, error: BaseException | None) -> None:
+        nonlocal cut_short
+        cut_short = error is not None
         stream._settle = settle
         if log_kwargs is None:
             return  # nobody listens: usage and cost are computed only if someone asks
@@ -347,6 +356,15 @@ def _stream_finalizer(
             _report("failure", log_kwargs, error, started_wall)
 
     return finalize
+
+
+def _at_least(sent: Any, counted: Any) -> Any:
+    """The provider's figures, raised to what was counted locally where the provider had less."""
+    usage = sent.model_copy()
+    usage.prompt_tokens = max(sent.prompt_tokens, counted.prompt_tokens)
+    usage.completion_tokens = max(sent.completion_tokens, counted.completion_tokens)
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens
+    return usage
 
 
 def _counted_usage(call: Call, assembled: Any) -> Any:
