@@ -158,6 +158,7 @@ def _error_spec(spec: ProviderSpec) -> dict[str, Any]:
         "patterns": [p.model_dump() for p in errors.patterns],
         "stream_status": errors.stream_status,
         "status_by_code": dict(sorted(errors.status_by_code.items())),
+        **({"retry_after_paths": list(errors.retry_after_paths)} if errors.retry_after_paths else {}),
     }
 
 

@@ -203,6 +203,9 @@ class Errors(Strict):
     patterns: list[ErrorPattern] = []
     stream_status: int = 500  # status given to an error event inside a 200 stream
     status_by_code: dict[str, int] = {}  # in-stream error type -> status
+    # Where a provider puts the wait before a retry in its error body ("37s", "1.5", seconds);
+    # a path walks into every element of a list. Used when no Retry-After header came.
+    retry_after_paths: list[str] = []
 
 
 class Model(Strict):

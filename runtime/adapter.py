@@ -231,9 +231,17 @@ class Adapter:
             self.error_spec,
             llm_provider=self.provider,
             model=call.model,
-            retry_after=retry_after_seconds(headers),
+            retry_after=_first_known(retry_after_seconds(headers), lambda: self._retry_after_in_body(body)),
             response=response,
         )
+
+    def _retry_after_in_body(self, body: Any) -> float | None:
+        for path in self.error_spec.get("retry_after_paths", ()):
+            for value in _values_at(body, path.split(".")):
+                seconds = _duration_seconds(value)
+                if seconds is not None:
+                    return seconds
+        return None
 
     def stream_error(self, call: Call, payload: Any) -> Exception:
         """An error event inside a 200 stream; the status comes from the spec's code map."""
@@ -337,3 +345,30 @@ def usage_from_counts(
         cache_read_input_tokens=cached_tokens or None,
         cache_creation_input_tokens=cache_creation_input_tokens or None,
     )
+
+
+def _values_at(data: Any, parts: list[str]) -> list[Any]:
+    """Every value at a dotted path, walking into each element of the lists on the way."""
+    if isinstance(data, list):
+        return [v for item in data for v in _values_at(item, parts)]
+    if not parts:
+        return [data]
+    if not isinstance(data, dict) or parts[0] not in data:
+        return []
+    return _values_at(data[parts[0]], parts[1:])
+
+
+def _duration_seconds(value: Any) -> float | None:
+    """Seconds from ``37``, ``"37"``, ``"37s"`` or ``"1.5s"`` (protobuf Duration text)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value[:-1] if value.endswith("s") else value)
+        except ValueError:
+            return None
+    return None
+
+
+def _first_known(value: float | None, fallback: Any) -> float | None:
+    return value if value is not None else fallback()

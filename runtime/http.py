@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from . import __version__, exceptions
-from .adapter import Adapter, Call, PreparedRequest, retry_after_seconds
+from .adapter import Adapter, Call, PreparedRequest
 
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -422,7 +422,8 @@ def send(
         finally:
             response.close()
         if attempt < retries and _should_retry(response.status_code):
-            time.sleep(_backoff(attempt, retry_after_seconds(response.headers)))
+            wait = adapter.error(call, response.status_code, content, response.headers).retry_after  # type: ignore[attr-defined]
+            time.sleep(_backoff(attempt, wait))
             attempt += 1
             continue
         raise adapter.error(call, response.status_code, content, response.headers, response)
@@ -452,7 +453,8 @@ async def asend(
         finally:
             await response.aclose()
         if attempt < retries and _should_retry(response.status_code):
-            await asyncio.sleep(_backoff(attempt, retry_after_seconds(response.headers)))
+            wait = adapter.error(call, response.status_code, content, response.headers).retry_after  # type: ignore[attr-defined]
+            await asyncio.sleep(_backoff(attempt, wait))
             attempt += 1
             continue
         raise adapter.error(call, response.status_code, content, response.headers, response)

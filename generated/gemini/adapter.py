@@ -93,6 +93,7 @@ class GeminiAdapter(Adapter):
             },
             {"error": "AuthenticationError", "match": "API key not valid"},
         ],
+        "retry_after_paths": ["error.details.retryDelay"],
         "status": {},
         "status_by_code": {},
         "stream_status": 500,

@@ -306,3 +306,11 @@ def test_error_from_upstream_carries_status_provider_model_and_retry_after(upstr
     )
     assert error.code == "rate_limit_exceeded" and error.message == "Rate limit reached for gpt-4o-mini"
     assert error.request_id == "req_42"
+
+
+def test_duration_text_in_an_error_body_is_read_as_seconds() -> None:
+    from llmrelay.adapter import _duration_seconds, _values_at
+
+    body = {"error": {"details": [{"reason": "QUOTA"}, {"retryDelay": "1.5s"}]}}
+    assert _values_at(body, ["error", "details", "retryDelay"]) == ["1.5s"]
+    assert [_duration_seconds(v) for v in ("37s", "2", 3, "soon", True)] == [37.0, 2.0, 3.0, None, None]

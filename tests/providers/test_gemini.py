@@ -819,3 +819,16 @@ def test_loopback_embeddings(upstream):
     (seen,) = upstream.seen
     assert seen.path == "/v1beta/models/gemini-embedding-001:batchEmbedContents"
     assert [r["outputDimensionality"] for r in seen.body["requests"]] == [2, 2]
+
+
+@pytest.mark.cassette("gemini/errors/429_resource_exhausted")
+def test_a_429_takes_its_wait_from_the_body_retry_info(cassette):
+    # Gemini sends no Retry-After header: the wait is google.rpc.RetryInfo.retryDelay in the body.
+    with pytest.raises(llmrelay.RateLimitError) as info:
+        llmrelay.completion(
+            model="gemini/gemini-2.5-flash",
+            messages=[{"role": "user", "content": "Hello"}],
+            num_retries=0,
+            **KEY,
+        )
+    assert info.value.retry_after == 37.0
