@@ -143,7 +143,9 @@ class _Chat:
 class CustomRoutingStrategyBase:
     """Subclass and pass an instance to :meth:`Router.set_custom_routing_strategy` (LiteLLM's name).
 
-    Both methods return one deployment dict from ``router.model_list``.
+    Both methods return one deployment dict from ``router.model_list``. As in LiteLLM, a subclass may
+    implement only the one its calls use (async calls ask the async method), so neither is abstract;
+    the other raises ``NotImplementedError`` if it is ever asked.
     """
 
     async def async_get_available_deployment(
