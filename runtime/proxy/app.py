@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
-from . import admin, health, llm, openapi, responses, routing, spendroutes, store
+from . import admin, health, llm, metrics, openapi, responses, routing, spendroutes, store
 from .auth import AuthCache, Caller
 from .config import GatewayConfig
 from .errors import ProxyError
@@ -67,6 +67,7 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("POST", "/user/delete"): admin.user_delete,
     ("GET", "/spend/logs"): spendroutes.spend_logs,
     ("GET", "/global/spend/models"): spendroutes.global_spend_models,
+    ("GET", "/metrics"): metrics.metrics_endpoint,
 }
 # Routes with one path parameter: prefix -> (suffix, handler by method).
 PARAM_ROUTES: list[tuple[str, str, str, Handler]] = [
@@ -88,6 +89,7 @@ class Gateway:
         self.auth = AuthCache(cfg.master_key, None)
         self.router = llm.ModelRouter(cfg.deployments)
         self.sdk_router = build_sdk_router(cfg)
+        self.metrics = metrics.GatewayMetrics() if cfg.prometheus else None
         routing.install(self)  # deployment rpm/tpm under the Router: counted in the shared limiter
         self._tasks: list[asyncio.Task[None]] = []
         self.migrate_on_start = True

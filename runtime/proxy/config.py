@@ -79,11 +79,17 @@ GENERAL_REFUSED = {
     "reject_clientside_metadata_tags": "restricts request metadata",
 }
 
-LITELLM_IMPLEMENTED = {"drop_params", "num_retries", "request_timeout", "set_verbose", "json_logs"}
+LITELLM_IMPLEMENTED = {
+    "drop_params",
+    "num_retries",
+    "request_timeout",
+    "set_verbose",
+    "json_logs",
+    "require_auth_for_metrics_endpoint",
+}
+# Callback lists: "prometheus" turns on /metrics (metrics.py); any other callback name is warned about.
+CALLBACK_KEYS = ("callbacks", "success_callback", "failure_callback")
 LITELLM_IGNORED = {
-    "success_callback",
-    "failure_callback",
-    "callbacks",
     "service_callback",
     "cache",
     "cache_params",
@@ -183,6 +189,8 @@ class GatewayConfig:
     timeout: float | None = None
     drop_params: bool | None = None
     router_kwargs: dict[str, Any] | None = None  # set when the config asks for the SDK's Router
+    prometheus: bool = False  # litellm_settings callbacks name "prometheus": serve /metrics
+    require_auth_for_metrics: bool = False
     base_dir: Path = field(default_factory=Path.cwd)
     warnings: list[str] = field(default_factory=list)
 
@@ -249,6 +257,7 @@ def from_dict(raw: dict[str, Any], base_dir: Path) -> GatewayConfig:
     litellm = _section(raw, "litellm_settings")
     router = _section(raw, "router_settings")
     _check_keys(general, GENERAL_IMPLEMENTED, GENERAL_IGNORED, GENERAL_REFUSED, "general_settings", cfg)
+    litellm = _apply_callbacks(cfg, litellm)
     _check_keys(litellm, LITELLM_IMPLEMENTED, LITELLM_IGNORED, LITELLM_REFUSED, "litellm_settings", cfg)
     _check_keys(router, ROUTER_IMPLEMENTED, ROUTER_IGNORED, {}, "router_settings", cfg)
     _apply_general(cfg, general)
@@ -288,6 +297,24 @@ def _check_keys(
         )
         cfg.warnings.append(msg)
         log.warning(msg)
+
+
+def _apply_callbacks(cfg: GatewayConfig, litellm: dict[str, Any]) -> dict[str, Any]:
+    """Take LiteLLM's callback lists out of ``litellm_settings``: "prometheus" turns metrics on,
+    every other name is warned about (llmrelay has no logging integrations)."""
+    rest = {k: v for k, v in litellm.items() if k not in CALLBACK_KEYS}
+    for key in CALLBACK_KEYS:
+        value = litellm.get(key)
+        names = [value] if isinstance(value, str) else list(value or [])
+        if "prometheus" in names:
+            cfg.prometheus = True
+        others = [str(n) for n in names if n != "prometheus"]
+        if others:
+            msg = f"litellm_settings.{key}: {', '.join(others)} is not implemented by llmrelay; it is ignored"
+            cfg.warnings.append(msg)
+            log.warning(msg)
+    cfg.require_auth_for_metrics = bool(litellm.get("require_auth_for_metrics_endpoint", False))
+    return rest
 
 
 def _apply_general(cfg: GatewayConfig, general: dict[str, Any]) -> None:

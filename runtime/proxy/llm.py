@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from . import metrics
 from .auth import Caller
 from .config import Deployment
 from .errors import ProxyError, bad_request, describe, from_sdk
@@ -230,8 +231,10 @@ async def finish(
     cost: float | None,
     status: str | None = "success",
     stored: Any = None,
+    error: BaseException | None = None,
 ) -> None:
-    """Release the limits and queue the spend row (none when ``status`` is None); runs once per call."""
+    """Release the limits and queue the spend row (none when ``status`` is None); runs once per call.
+    ``error``: the upstream failure, counted in the metrics (a client that left is not a failure)."""
     if call.released:
         return
     call.released = True
@@ -245,6 +248,8 @@ async def finish(
         log.warning("limit release failed: %s", type(exc).__name__)
     if gw.spend is not None and not gw.cfg.disable_spend_logs and status is not None:
         gw.spend.add(_spend_row(gw, call, prompt, completion, total, cost, status, stored))
+    if status is not None or error is not None:
+        metrics.record(gw, call, prompt, completion, total, cost, error)
 
 
 def _spend_row(
@@ -367,7 +372,7 @@ async def _complete(
         await finish(gw, call, None, 0.0, status=None)
         raise
     except Exception as exc:
-        await finish(gw, call, None, 0.0, status=None)
+        await finish(gw, call, None, 0.0, status=None, error=exc)
         raise _as_proxy_error(exc) from None
     note_deployment(gw, call, result)
     cost = (getattr(result, "_hidden_params", None) or {}).get("response_cost")
@@ -453,7 +458,7 @@ async def _stream_chat(gw: Gateway, request: Request, call: Call, fn_name: str =
     except StopAsyncIteration:
         first = None
     except Exception as exc:
-        await finish(gw, call, None, 0.0, status=None)
+        await finish(gw, call, None, 0.0, status=None, error=exc)
         raise _as_proxy_error(exc) from None
     note_deployment(gw, call, stream)
     _open_streams.add(stream)

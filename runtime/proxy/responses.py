@@ -342,7 +342,7 @@ async def _stream(gw: Gateway, request: Request, call: llm.Call, owner: str) -> 
     except StopAsyncIteration:
         first = None
     except Exception as exc:
-        await llm.finish(gw, call, None, 0.0, status=None)
+        await llm.finish(gw, call, None, 0.0, status=None, error=exc)
         raise llm._as_proxy_error(exc) from None
     llm.note_deployment(gw, call, stream)
     llm._open_streams.add(stream)
