@@ -21,6 +21,7 @@ NOT_INHERITED = (
     "docs",
     "abstract",
     "bare_model_names",
+    "bare_model_prefixes",
     "models",
     "extends",
     "wire_openapi",

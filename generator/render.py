@@ -186,10 +186,12 @@ def registry_context(specs: dict[str, LoadedSpec]) -> dict[str, Any]:
     bare: dict[str, str] = {}
     aliases: dict[str, str] = {}
     unlisted: list[tuple[str, dict[str, Any]]] = []
+    prefixes: list[tuple[str, str]] = []
     for name, loaded in sorted(specs.items()):
         spec = loaded.spec
         if spec.abstract:
             continue
+        prefixes += [(prefix, name) for prefix in spec.bare_model_prefixes]
         if spec.unlisted_models is not None:
             unlisted.append((name, model_row(spec, spec.unlisted_models)))
         providers.append((name, f"llmrelay.generated.{name}.adapter:{adapter_context(loaded)['class_name']}"))
@@ -207,6 +209,8 @@ def registry_context(specs: dict[str, LoadedSpec]) -> dict[str, Any]:
         "bare": sorted(bare.items()),
         "aliases": sorted(aliases.items()),
         "unlisted": unlisted,
+        # longest first, so the most specific prefix wins
+        "prefixes": sorted(prefixes, key=lambda item: (-len(item[0]), item[0])),
         "sources": sorted(loaded.path.as_posix() for loaded in specs.values()),
     }
 

@@ -235,6 +235,8 @@ class ProviderSpec(Strict):
     extends: str | None = None
     abstract: bool = False  # a dialect base that is not itself callable
     bare_model_names: bool = False  # its models answer to their bare names (``gpt-4o``)
+    # Bare names the table does not list but that are this provider's by their prefix (``gpt-``).
+    bare_model_prefixes: list[str] = []
     wire_openapi: str | None = None  # OpenAPI subset file in the spec folder
     wire_module: str | None = None  # reuse another provider's generated wire models
     connection: Connection = Connection()

@@ -68,6 +68,10 @@ def split_model(model: str, custom_llm_provider: str | None = None) -> tuple[str
         # The table says which provider; the model sent is the name the caller wrote (a dated
         # snapshot such as gpt-4o-2024-08-06 must not become its alias' target gpt-4o).
         return key.partition("/")[0], model
+    if not sep:
+        provider = next((p for prefix, p in table.BARE_PREFIXES if model.startswith(prefix)), None)
+        if provider is not None:
+            return provider, model
     if sep:
         message = f"unknown provider {head!r} in model {model!r}; known providers: {', '.join(providers())}"
     else:
