@@ -156,7 +156,9 @@ class CustomRoutingStrategyBase:
         specific_deployment: bool | None = False,
         request_kwargs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} does not implement async_get_available_deployment (asked by async calls)"
+        )
 
     def get_available_deployment(
         self,
@@ -166,7 +168,9 @@ class CustomRoutingStrategyBase:
         specific_deployment: bool | None = False,
         request_kwargs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} does not implement get_available_deployment (asked by sync calls)"
+        )
 
 
 @dataclass
